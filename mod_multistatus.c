@@ -1,0 +1,314 @@
+/*
+ * mod_multistatus.c: configuration, hook registration and the output
+ * filter of mod_multistatus.
+ *
+ * A handler registers per-resource results through the API
+ * (include/mod_multistatus.h, implemented in ms_api.c); the first
+ * registration inserts the MULTISTATUS filter.  Rendering happens as the
+ * handler closes responses (ms_doc.c); the filter's job is only to finish
+ * the document at EOS, to throw away whatever body the handler wrote
+ * itself, and to step aside when the handler's error status wins.
+ */
+#include "apr_strings.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "ms_private.h"
+
+ap_filter_rec_t *ms_filter_handle;
+ap_filter_rec_t *ms_fail_filter_handle;
+
+/* ---------------------------------------------------------------- */
+/* Configuration                                                     */
+
+static void *create_dir_conf(apr_pool_t *p, char *dir)
+{
+    ms_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    (void)dir;
+    conf->enabled = MS_UNSET;
+    conf->text_xml = MS_UNSET;
+    conf->href_uri = MS_UNSET;
+    conf->buffer_size = MS_UNSET;
+    conf->max_responses = MS_UNSET;
+    return conf;
+}
+
+#define MERGE(field) conf->field = (add->field != MS_UNSET) ? add->field \
+                                                            : base->field
+
+static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const ms_dir_conf *base = basev, *add = addv;
+    ms_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    MERGE(enabled);
+    MERGE(text_xml);
+    MERGE(href_uri);
+    MERGE(buffer_size);
+    MERGE(max_responses);
+    return conf;
+}
+
+static const char *set_content_type(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+
+    (void)cmd;
+    if (!strcasecmp(arg, "application/xml"))
+        conf->text_xml = 0;
+    else if (!strcasecmp(arg, "text/xml"))
+        conf->text_xml = 1;
+    else
+        return "MultiStatusContentType takes application/xml or text/xml";
+    return NULL;
+}
+
+static const char *set_href_form(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+
+    (void)cmd;
+    if (!strcasecmp(arg, "path"))
+        conf->href_uri = 0;
+    else if (!strcasecmp(arg, "uri"))
+        conf->href_uri = 1;
+    else
+        return "MultiStatusHrefForm takes path or uri";
+    return NULL;
+}
+
+/* A size with an optional K or M suffix. */
+static const char *parse_size(const char *arg, apr_off_t max, apr_off_t *out)
+{
+    char *end;
+    apr_off_t n;
+
+    if (apr_strtoff(&n, arg, &end, 10) != APR_SUCCESS || n < 0)
+        return "not a number";
+    if (*end == 'K' || *end == 'k')
+        n *= 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        n *= 1024 * 1024, end++;
+    if (*end)
+        return "trailing characters after the number";
+    if (n > max)
+        return "too large";
+    *out = n;
+    return NULL;
+}
+
+static const char *set_buffer_size(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+    const char *err = parse_size(arg, 64 * 1024 * 1024, &conf->buffer_size);
+
+    return err ? apr_psprintf(cmd->pool, "MultiStatusBufferSize '%s': %s "
+                              "(bytes, K or M, at most 64M)", arg, err)
+               : NULL;
+}
+
+static const char *set_max_responses(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+    const char *err = parse_size(arg, APR_INT32_MAX, &conf->max_responses);
+
+    return err ? apr_psprintf(cmd->pool, "MultiStatusMaxResponses '%s': %s "
+                              "(a count, 0 for no limit)", arg, err)
+               : NULL;
+}
+
+static const char *set_enabled(cmd_parms *cmd, void *dconf, int flag)
+{
+    ms_dir_conf *conf = dconf;
+
+    (void)cmd;
+    conf->enabled = flag;
+    return NULL;
+}
+
+static const command_rec ms_cmds[] = {
+    AP_INIT_FLAG("MultiStatus", set_enabled, NULL, RSRC_CONF | ACCESS_CONF,
+                 "On (default) lets handlers answer 207 through "
+                 "mod_multistatus; Off makes its API refuse (MS_EDISABLED)"),
+    AP_INIT_TAKE1("MultiStatusContentType", set_content_type, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "application/xml (default) or text/xml, for legacy "
+                  "clients"),
+    AP_INIT_TAKE1("MultiStatusHrefForm", set_href_form, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "path (default): hrefs are absolute paths; uri: absolute "
+                  "URIs built from the request"),
+    AP_INIT_TAKE1("MultiStatusBufferSize", set_buffer_size, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "bodies below this size (default 64K) are sent whole with "
+                  "a Content-Length; bigger ones stream"),
+    AP_INIT_TAKE1("MultiStatusMaxResponses", set_max_responses, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "most responses in one body (default 0: no limit); past "
+                  "it the body ends with a 507 for the request-URI"),
+    { NULL }
+};
+
+/* ---------------------------------------------------------------- */
+/* The filter                                                        */
+
+static void drop_results(ms_req *rq, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rq->r,
+                  "multistatus: %s (status %d): %" APR_SIZE_T_FMT
+                  " rendered and %" APR_SIZE_T_FMT " open results dropped",
+                  why, rq->r->status, ms_doc_count(rq->doc),
+                  ms_doc_open_count(rq->doc));
+    ms_doc_discard(rq->doc);
+    rq->error_won = 1;
+}
+
+static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    ms_req *rq = f->ctx;
+    request_rec *r = f->r;
+    apr_size_t dropped = 0;
+
+    /* Added by name with nothing registered, or the error won: step
+     * aside. */
+    if (!rq || rq->error_won) {
+        ap_remove_output_filter(f);
+        return ap_pass_brigade(f->next, bb);
+    }
+    if (r->status >= 400 && !ms_doc_committed(rq->doc)) {
+        drop_results(rq, "the handler's error status wins");
+        ap_remove_output_filter(f);
+        return ap_pass_brigade(f->next, bb);
+    }
+    while (!APR_BRIGADE_EMPTY(bb)) {
+        apr_bucket *b = APR_BRIGADE_FIRST(bb);
+
+        if (APR_BUCKET_IS_EOS(b)) {
+            if (!ms_doc_finished(rq->doc))
+                ms_doc_finish(rq->doc);
+            ap_remove_output_filter(f);
+            if (dropped)
+                ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                              "multistatus: %" APR_SIZE_T_FMT " bytes the "
+                              "handler wrote were replaced", dropped);
+            /* the EOS and anything after it go on */
+            return ap_pass_brigade(f->next, bb);
+        }
+        if (APR_BUCKET_IS_FLUSH(b) && ms_doc_committed(rq->doc)) {
+            /* the handler wants bytes out: ours, once they may go */
+            apr_status_t rv = ms_doc_flush(rq->doc);
+            apr_bucket_delete(b);
+            if (rv == MS_EABORTED)
+                return APR_ECONNABORTED;
+            continue;
+        }
+        /* the handler's own body is replaced by ours */
+        if (!APR_BUCKET_IS_METADATA(b))
+            dropped += b->length == (apr_size_t)-1 ? 0 : b->length;
+        apr_bucket_delete(b);
+    }
+    return APR_SUCCESS;
+}
+
+/* After commit, the handler's error cannot change the status any more:
+ * this filter takes the place of the error page and ends the document
+ * with a response that says what happened. */
+static apr_status_t ms_fail_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    ms_req *rq = f->ctx;
+    apr_bucket *b;
+
+    for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
+         b = APR_BUCKET_NEXT(b)) {
+        if (APR_BUCKET_IS_EOS(b) && !rq->failing) {
+            apr_bucket_brigade *eos;
+            rq->failing = 1;
+            ms_doc_fail(rq->doc, rq->r->status,
+                        apr_psprintf(rq->r->pool, "the request failed with "
+                                     "status %d after the listing started",
+                                     rq->r->status));
+            eos = apr_brigade_create(rq->r->pool,
+                                     rq->r->connection->bucket_alloc);
+            APR_BRIGADE_INSERT_TAIL(eos, apr_bucket_eos_create(
+                                    rq->r->connection->bucket_alloc));
+            ap_pass_brigade(rq->f->next, eos);
+        }
+    }
+    apr_brigade_cleanup(bb);
+    return APR_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- */
+/* Hooks                                                             */
+
+static void ms_insert_error_filter(request_rec *r)
+{
+    ms_req *rq = ms_req_find(r);
+
+    if (!rq || rq->error_won || ms_doc_finished(rq->doc))
+        return;
+    if (!ms_doc_committed(rq->doc)) {
+        drop_results(rq, "the handler returned an error status");
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  "multistatus: the handler failed with status %d after the "
+                  "207 was sent; the body ends with a response saying so",
+                  r->status);
+    ap_add_output_filter_handle(ms_fail_filter_handle, rq, r, r->connection);
+}
+
+static int ms_log_transaction(request_rec *r)
+{
+    ms_req *rq = ms_req_find(r);
+
+    /* a handler that errored before its results could be rendered */
+    if (rq && !rq->error_won && !ms_doc_finished(rq->doc))
+        drop_results(rq, "the request ended before the body was finished");
+    return DECLINED;
+}
+
+static int ms_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    (void)s;
+    ms_doc_init();
+    return OK;
+}
+
+static void register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ms_register_api();
+    ms_filter_handle = ap_register_output_filter(MULTISTATUS_FILTER_NAME,
+                                                 ms_filter, NULL,
+                                                 AP_FTYPE_RESOURCE);
+    ms_fail_filter_handle = ap_register_output_filter("MULTISTATUS_FAIL",
+                                                      ms_fail_filter, NULL,
+                                                      AP_FTYPE_RESOURCE);
+    ap_hook_post_config(ms_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(ms_insert_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(ms_log_transaction, NULL, NULL,
+                            APR_HOOK_REALLY_FIRST);
+}
+
+module AP_MODULE_DECLARE_DATA multistatus_module = {
+    STANDARD20_MODULE_STUFF,
+    create_dir_conf,
+    merge_dir_conf,
+    NULL,
+    NULL,
+    ms_cmds,
+    register_hooks,
+#ifdef AP_MODULE_FLAG_NONE
+    AP_MODULE_FLAG_NONE
+#endif
+};

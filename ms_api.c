@@ -1,0 +1,396 @@
+/*
+ * ms_api.c: the public entry points of mod_multistatus (see
+ * include/mod_multistatus.h), their optional-function twins, the optional
+ * hooks, and the glue between a request and its ms_doc.
+ *
+ * Everything that is about XML lives in ms_doc.c/ms_xml.c; this file only
+ * maps requests to documents, logs refusals through the request, and moves
+ * rendered chunks down the filter chain.
+ */
+#include <stdlib.h>
+
+#include "apr_buckets.h"
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "ms_private.h"
+
+APR_IMPLEMENT_OPTIONAL_HOOK_RUN_ALL(ms, MS, int, multistatus_prepare_response,
+                                    (request_rec *r, ms_response *resp),
+                                    (r, resp), OK, DECLINED)
+APR_IMPLEMENT_OPTIONAL_HOOK_RUN_ALL(ms, MS, int, multistatus_begin_body,
+                                    (request_rec *r), (r), OK, DECLINED)
+APR_IMPLEMENT_OPTIONAL_HOOK_RUN_ALL(ms, MS, int, multistatus_end_body,
+                                    (request_rec *r), (r), OK, DECLINED)
+
+/* ---------------------------------------------------------------- */
+/* Document callbacks                                                */
+
+static apr_status_t io_commit(void *baton, apr_off_t length)
+{
+    ms_req *rq = baton;
+    request_rec *r = rq->r;
+
+    r->status = HTTP_MULTI_STATUS;
+    r->status_line = NULL;
+    ap_set_content_type(r, rq->conf->text_xml > 0
+                           ? "text/xml; charset=\"utf-8\""
+                           : "application/xml; charset=utf-8");
+    /* whatever the handler said of its own body is not true of ours */
+    apr_table_unset(r->headers_out, "Content-Length");
+    apr_table_unset(r->headers_out, "Content-Encoding");
+    apr_table_unset(r->headers_out, "Content-Range");
+    apr_table_unset(r->headers_out, "ETag");
+    apr_table_unset(r->headers_out, "Last-Modified");
+    if (length >= 0)
+        ap_set_content_length(r, length);
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "multistatus: committing 207, %s", length >= 0
+                  ? apr_off_t_toa(r->pool, length) : "streamed body");
+    return APR_SUCCESS;
+}
+
+static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
+                             int flush)
+{
+    ms_req *rq = baton;
+    conn_rec *c = rq->r->connection;
+    apr_status_t rv;
+
+    if (buf)
+        APR_BRIGADE_INSERT_TAIL(rq->bb, apr_bucket_heap_create(buf, len, free,
+                                                               c->bucket_alloc));
+    if (flush)
+        APR_BRIGADE_INSERT_TAIL(rq->bb,
+                                apr_bucket_flush_create(c->bucket_alloc));
+    if (APR_BRIGADE_EMPTY(rq->bb))
+        return APR_SUCCESS;
+    rv = ap_pass_brigade(rq->f->next, rq->bb);
+    apr_brigade_cleanup(rq->bb);
+    if (rv == APR_SUCCESS && c->aborted)
+        rv = APR_ECONNABORTED;
+    if (rv != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, rq->r,
+                      "multistatus: the client went away; nothing more is "
+                      "rendered");
+    return rv;
+}
+
+static void io_refused(void *baton, apr_status_t rv, const char *msg)
+{
+    ms_req *rq = baton;
+
+    ap_log_rerror(APLOG_MARK, rv == MS_ELIMIT ? APLOG_WARNING : APLOG_ERR, 0,
+                  rq->r, "multistatus: %s", msg);
+}
+
+static void hook_result(request_rec *r, const char *hook, int rc)
+{
+    if (rc != OK && rc != DECLINED)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      "multistatus: a %s hook returned %d; the hooks after "
+                      "it were skipped for this call", hook, rc);
+}
+
+static void io_begin(void *baton)
+{
+    ms_req *rq = baton;
+
+    hook_result(rq->r, "multistatus_begin_body",
+                ms_run_multistatus_begin_body(rq->r));
+}
+
+static void io_prepare(void *baton, ms_response *resp)
+{
+    ms_req *rq = baton;
+
+    hook_result(rq->r, "multistatus_prepare_response",
+                ms_run_multistatus_prepare_response(rq->r, resp));
+}
+
+static void io_end(void *baton)
+{
+    ms_req *rq = baton;
+
+    hook_result(rq->r, "multistatus_end_body",
+                ms_run_multistatus_end_body(rq->r));
+}
+
+/* ---------------------------------------------------------------- */
+/* Request state                                                     */
+
+const ms_dir_conf *ms_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &multistatus_module);
+}
+
+ms_req *ms_req_find(request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &multistatus_module);
+}
+
+/* The document of @a r, created (and the filter inserted) on first use. */
+static apr_status_t doc_for(request_rec *r, ms_doc **doc)
+{
+    const ms_dir_conf *conf;
+    ms_req *rq;
+    ms_doc_io io;
+    ms_doc_opts opts;
+
+    *doc = NULL;
+    if (!r) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, NULL,
+                     "multistatus: a NULL request_rec was passed");
+        return MS_EINVAL;
+    }
+    rq = ms_req_find(r);
+    if (rq) {
+        if (rq->error_won) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "multistatus: registration after the handler's "
+                          "error status (%d) replaced the body", r->status);
+            return MS_EFINISHED;
+        }
+        *doc = rq->doc;
+        return APR_SUCCESS;
+    }
+    conf = ms_conf(r);
+    if (conf->enabled == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "multistatus: MultiStatus Off here; the handler answers "
+                      "on its own");
+        return MS_EDISABLED;
+    }
+    if (r->sent_bodyct || r->eos_sent) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "multistatus: registration after the response was "
+                      "sent");
+        return MS_EFINISHED;
+    }
+    rq = apr_pcalloc(r->pool, sizeof(*rq));
+    rq->r = r;
+    rq->conf = conf;
+    rq->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+
+    memset(&io, 0, sizeof(io));
+    io.baton = rq;
+    io.commit = io_commit;
+    io.write = io_write;
+    io.refused = io_refused;
+    io.begin = io_begin;
+    io.prepare = io_prepare;
+    io.end = io_end;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.base_path = r->uri;
+    opts.origin = ap_construct_url(r->pool, "", r);
+    opts.absolute_uri = conf->href_uri > 0;
+    opts.buffer_size = conf->buffer_size >= 0
+                       ? (apr_size_t)conf->buffer_size
+                       : MS_DEFAULT_BUFFER_SIZE;
+    opts.max_responses = conf->max_responses > 0
+                         ? (apr_size_t)conf->max_responses : 0;
+    rq->doc = ms_doc_create(r->pool, &io, &opts);
+    rq->f = ap_add_output_filter_handle(ms_filter_handle, rq, r,
+                                        r->connection);
+    ap_set_module_config(r->request_config, &multistatus_module, rq);
+    *doc = rq->doc;
+    return APR_SUCCESS;
+}
+
+/* A handle that is NULL cannot name its request: log through the server. */
+#define CHECK_RESP(resp)                                                  \
+    do {                                                                  \
+        if (!(resp)) {                                                    \
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, NULL,                  \
+                         "multistatus: a NULL ms_response was passed to " \
+                         "%s", __func__);                                 \
+            return MS_EINVAL;                                             \
+        }                                                                 \
+    } while (0)
+
+/* ---------------------------------------------------------------- */
+/* Entry points                                                      */
+
+MS_DECLARE(apr_status_t) ms_response_open(request_rec *r, const char *path,
+                                          ms_response **resp)
+{
+    ms_doc *doc;
+    apr_status_t rv = doc_for(r, &doc);
+
+    if (rv) {
+        if (resp)
+            *resp = NULL;
+        return rv;
+    }
+    return ms_doc_open(doc, path, 0, resp);
+}
+
+MS_DECLARE(apr_status_t) ms_response_open_href(request_rec *r,
+                                               const char *href,
+                                               ms_response **resp)
+{
+    ms_doc *doc;
+    apr_status_t rv = doc_for(r, &doc);
+
+    if (rv) {
+        if (resp)
+            *resp = NULL;
+        return rv;
+    }
+    return ms_doc_open(doc, href, 1, resp);
+}
+
+MS_DECLARE(apr_status_t) ms_response_set_status(ms_response *resp, int status)
+{
+    CHECK_RESP(resp);
+    return ms_doc_set_status(resp, status);
+}
+
+MS_DECLARE(apr_status_t) ms_response_set_location(ms_response *resp,
+                                                  const char *path)
+{
+    CHECK_RESP(resp);
+    return ms_doc_set_location(resp, path);
+}
+
+MS_DECLARE(apr_status_t) ms_response_set_error(ms_response *resp,
+                                               const char *ns,
+                                               const char *name)
+{
+    CHECK_RESP(resp);
+    return ms_doc_set_error(resp, ns, name);
+}
+
+MS_DECLARE(apr_status_t) ms_response_set_description(ms_response *resp,
+                                                     const char *text)
+{
+    CHECK_RESP(resp);
+    return ms_doc_set_description(resp, text);
+}
+
+MS_DECLARE(apr_status_t) ms_prop_add(ms_response *resp, const char *ns,
+                                     const char *name, int status,
+                                     ms_value_kind kind, const char *value)
+{
+    CHECK_RESP(resp);
+    return ms_doc_prop_add(resp, ns, name, status, kind, value);
+}
+
+MS_DECLARE(apr_status_t) ms_prop_set_lang(ms_response *resp, const char *ns,
+                                          const char *name, const char *lang)
+{
+    CHECK_RESP(resp);
+    return ms_doc_prop_set_lang(resp, ns, name, lang);
+}
+
+MS_DECLARE(apr_status_t) ms_propstat_set_description(ms_response *resp,
+                                                     int status,
+                                                     const char *text)
+{
+    CHECK_RESP(resp);
+    return ms_doc_propstat_set_description(resp, status, text);
+}
+
+MS_DECLARE(apr_status_t) ms_propstat_set_error(ms_response *resp, int status,
+                                               const char *ns,
+                                               const char *name)
+{
+    CHECK_RESP(resp);
+    return ms_doc_propstat_set_error(resp, status, ns, name);
+}
+
+MS_DECLARE(apr_status_t) ms_response_hide(ms_response *resp)
+{
+    CHECK_RESP(resp);
+    return ms_doc_hide(resp);
+}
+
+MS_DECLARE(apr_status_t) ms_response_close(ms_response *resp)
+{
+    CHECK_RESP(resp);
+    return ms_doc_close(resp);
+}
+
+MS_DECLARE(const char *) ms_response_href(const ms_response *resp)
+{
+    return resp ? ms_doc_response_href(resp) : NULL;
+}
+
+MS_DECLARE(const char *) ms_response_path(const ms_response *resp)
+{
+    return resp ? ms_doc_response_path(resp) : NULL;
+}
+
+MS_DECLARE(int) ms_response_status(const ms_response *resp)
+{
+    return resp ? ms_doc_response_status(resp) : 0;
+}
+
+MS_DECLARE(apr_status_t) ms_add_status(request_rec *r, const char *path,
+                                       int status, const char *description)
+{
+    ms_response *resp;
+    apr_status_t rv = ms_response_open(r, path, &resp);
+
+    if (rv == APR_SUCCESS)
+        rv = ms_doc_set_status(resp, status);
+    if (rv == APR_SUCCESS && description)
+        rv = ms_doc_set_description(resp, description);
+    return rv;
+}
+
+MS_DECLARE(apr_status_t) ms_set_description(request_rec *r, const char *text)
+{
+    ms_doc *doc;
+    apr_status_t rv = doc_for(r, &doc);
+
+    return rv ? rv : ms_doc_set_ms_description(doc, text);
+}
+
+MS_DECLARE(apr_status_t) ms_declare_namespace(request_rec *r, const char *uri)
+{
+    ms_doc *doc;
+    apr_status_t rv = doc_for(r, &doc);
+
+    return rv ? rv : ms_doc_declare_ns(doc, uri);
+}
+
+MS_DECLARE(apr_status_t) ms_flush(request_rec *r)
+{
+    ms_doc *doc;
+    apr_status_t rv = doc_for(r, &doc);
+
+    return rv ? rv : ms_doc_flush(doc);
+}
+
+static int ms_api_version(void)
+{
+    return MULTISTATUS_API_VERSION;
+}
+
+void ms_register_api(void)
+{
+    APR_REGISTER_OPTIONAL_FN(ms_response_open);
+    APR_REGISTER_OPTIONAL_FN(ms_response_open_href);
+    APR_REGISTER_OPTIONAL_FN(ms_response_set_status);
+    APR_REGISTER_OPTIONAL_FN(ms_response_set_location);
+    APR_REGISTER_OPTIONAL_FN(ms_response_set_error);
+    APR_REGISTER_OPTIONAL_FN(ms_response_set_description);
+    APR_REGISTER_OPTIONAL_FN(ms_prop_add);
+    APR_REGISTER_OPTIONAL_FN(ms_prop_set_lang);
+    APR_REGISTER_OPTIONAL_FN(ms_propstat_set_description);
+    APR_REGISTER_OPTIONAL_FN(ms_propstat_set_error);
+    APR_REGISTER_OPTIONAL_FN(ms_response_hide);
+    APR_REGISTER_OPTIONAL_FN(ms_response_close);
+    APR_REGISTER_OPTIONAL_FN(ms_response_href);
+    APR_REGISTER_OPTIONAL_FN(ms_response_path);
+    APR_REGISTER_OPTIONAL_FN(ms_response_status);
+    APR_REGISTER_OPTIONAL_FN(ms_add_status);
+    APR_REGISTER_OPTIONAL_FN(ms_set_description);
+    APR_REGISTER_OPTIONAL_FN(ms_declare_namespace);
+    APR_REGISTER_OPTIONAL_FN(ms_flush);
+    APR_REGISTER_OPTIONAL_FN(ms_api_version);
+}

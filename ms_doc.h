@@ -1,0 +1,125 @@
+/*
+ * ms_doc.h: one 207 document being built and rendered (APR only).
+ *
+ * The life of a document: ms_doc_create(); responses are opened, filled and
+ * closed (closing renders a response into the output buffer and frees its
+ * memory); ms_doc_finish() renders what is still open and the end of the
+ * document.  Output leaves through the ms_doc_io callbacks: nothing is
+ * written before commit(), which is called once, with the total length when
+ * the whole body fit under buffer_size, or -1 when the body streams.
+ *
+ * Memory: a response lives in its own small malloc'd arena, released at
+ * close; rendered text sits in malloc'd chunks handed over to write(),
+ * which owns them from then on.  So a handler that closes each response
+ * runs in constant memory whatever the number of responses.
+ */
+#ifndef MS_DOC_H
+#define MS_DOC_H
+
+#include "apr.h"
+#include "apr_pools.h"
+#include "apr_errno.h"
+
+/* The public codes and value kinds, without httpd's headers. */
+#ifndef MOD_MULTISTATUS_H
+#define MS_ERRSPACE   (APR_OS_START_USERERR + 20700)
+#define MS_EINVAL     (MS_ERRSPACE + 1)
+#define MS_ECONFLICT  (MS_ERRSPACE + 2)
+#define MS_EFINISHED  (MS_ERRSPACE + 3)
+#define MS_EDISABLED  (MS_ERRSPACE + 4)
+#define MS_ELIMIT     (MS_ERRSPACE + 5)
+#define MS_EABORTED   (MS_ERRSPACE + 6)
+typedef struct ms_response ms_response;
+typedef enum {
+    MS_VALUE_NONE = 0,
+    MS_VALUE_TEXT = 1,
+    MS_VALUE_XML  = 2
+} ms_value_kind;
+#endif
+
+typedef struct ms_doc ms_doc;
+
+/* Callbacks from the document to its owner (the httpd glue, or a test). */
+typedef struct ms_doc_io {
+    void *baton;
+    /* Headers: called once, before the first write.  @a length is the
+     * whole body's size, or -1 when the body streams. */
+    apr_status_t (*commit)(void *baton, apr_off_t length);
+    /* Takes ownership of @a buf (allocated with malloc; free() it).
+     * @a flush: the caller asked for the bytes to go out now. */
+    apr_status_t (*write)(void *baton, char *buf, apr_size_t len, int flush);
+    /* A call was refused: one line saying why (may be NULL). */
+    void (*refused)(void *baton, apr_status_t rv, const char *msg);
+    /* Optional: before the root tag, before each response is rendered,
+     * before the end tag (may be NULL). */
+    void (*begin)(void *baton);
+    void (*prepare)(void *baton, ms_response *resp);
+    void (*end)(void *baton);
+} ms_doc_io;
+
+typedef struct ms_doc_opts {
+    const char *base_path;    /* decoded request-URI path, e.g. "/dir/" */
+    const char *origin;       /* "http://host:port" of this server: what
+                               * an href of ours looks like as a URI */
+    int absolute_uri;         /* hrefs as absolute URIs (else paths) */
+    apr_size_t buffer_size;   /* bodies below it are sent whole */
+    apr_size_t max_responses; /* 0: unlimited */
+} ms_doc_opts;
+
+/* Build the static tables (status lines, character classes).  Call once
+ * before threads exist (post_config); later calls are harmless. */
+void ms_doc_init(void);
+
+/* Create a document in @a pool (its lifetime bounds the document's). */
+ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
+                      const ms_doc_opts *opts);
+
+/* Responses (see mod_multistatus.h for the contracts). */
+apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
+                         ms_response **resp);
+apr_status_t ms_doc_set_status(ms_response *resp, int status);
+apr_status_t ms_doc_set_location(ms_response *resp, const char *path);
+apr_status_t ms_doc_set_error(ms_response *resp, const char *ns,
+                              const char *name);
+apr_status_t ms_doc_set_description(ms_response *resp, const char *text);
+apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
+                             const char *name, int status,
+                             ms_value_kind kind, const char *value);
+apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,
+                                  const char *name, const char *lang);
+apr_status_t ms_doc_propstat_set_description(ms_response *resp, int status,
+                                             const char *text);
+apr_status_t ms_doc_propstat_set_error(ms_response *resp, int status,
+                                       const char *ns, const char *name);
+apr_status_t ms_doc_hide(ms_response *resp);
+apr_status_t ms_doc_close(ms_response *resp);
+const char *ms_doc_response_href(const ms_response *resp);
+const char *ms_doc_response_path(const ms_response *resp);
+int ms_doc_response_status(const ms_response *resp);
+ms_doc *ms_doc_of(const ms_response *resp);
+
+/* Document level. */
+apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text);
+apr_status_t ms_doc_declare_ns(ms_doc *doc, const char *uri);
+apr_status_t ms_doc_flush(ms_doc *doc);
+
+/* Render everything still open and the end of the document, then commit
+ * (if not yet) and write the rest.  After it, every call is refused with
+ * MS_EFINISHED. */
+apr_status_t ms_doc_finish(ms_doc *doc);
+
+/* Finish after a failure: open responses are dropped (they may be
+ * incomplete) and a last response for the request-URI carries @a status
+ * and @a why.  Used when the handler fails after the headers went out. */
+apr_status_t ms_doc_fail(ms_doc *doc, int status, const char *why);
+
+/* Forget everything without rendering (the handler's error wins). */
+void ms_doc_discard(ms_doc *doc);
+
+/* State, for the glue. */
+int ms_doc_committed(const ms_doc *doc);
+int ms_doc_finished(const ms_doc *doc);
+apr_size_t ms_doc_count(const ms_doc *doc);       /* responses rendered */
+apr_size_t ms_doc_open_count(const ms_doc *doc);  /* responses open */
+
+#endif /* MS_DOC_H */
