@@ -46,6 +46,11 @@ static apr_status_t io_commit(void *baton, apr_off_t length)
     apr_table_unset(r->headers_out, "Last-Modified");
     if (length >= 0)
         ap_set_content_length(r, length);
+    /* mod_filter's harness (AddOutputFilterByType) steps aside for every
+     * status but 200 unless this variable is set; a 207 is a success whose
+     * body deserves compression like any 200's. */
+    if (!apr_table_get(r->subprocess_env, "filter-errordocs"))
+        apr_table_setn(r->subprocess_env, "filter-errordocs", "1");
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "multistatus: committing 207, %s", length >= 0
                   ? apr_off_t_toa(r->pool, length) : "streamed body");
