@@ -219,8 +219,10 @@ MS_DECLARE(apr_status_t) ms_set_description(request_rec *r, const char *text);
  * close); later it is declared on each response that uses it. */
 MS_DECLARE(apr_status_t) ms_declare_namespace(request_rec *r, const char *uri);
 
-/** Close every open response and, once the body is being streamed, push
- * what is rendered to the client now. */
+/** Close every open response and push everything rendered so far to the
+ * client now.  This commits the headers: the body then streams (no
+ * Content-Length), so call it for progress on long operations, not after
+ * every response. */
 MS_DECLARE(apr_status_t) ms_flush(request_rec *r);
 
 /*
