@@ -1,0 +1,383 @@
+# API tests (issue 2): the directives (MultiStatusContentType,
+# MultiStatusHrefForm, MultiStatus Off, MultiStatusBufferSize), mod_deflate
+# on 207 bodies, and streaming of big listings.  Handler:
+# t/c-modules/ms_test/mod_ms_test.c; locations: t/conf/ms_api.conf.in.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Test::More import => ['!plan'];
+use Apache::TestRequest ();
+use HTTP::Request ();
+use XML::LibXML ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use MSTest;
+
+plan tests => 14;
+
+my $B = '/ms_test/api';
+my $ORIGIN = ms_url('');     # http://127.0.0.1:PORT
+
+subtest 'MultiStatusContentType text/xml' => sub {
+    my $res = req('GET', '/ms_test/textxml/basic');
+    my $ms = check_207($res, 'text/xml', content_type => 'text/xml; charset="utf-8"');
+    is($res->header('Content-Type'), 'text/xml; charset="utf-8"',
+       'Content-Type text/xml; charset="utf-8"');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ['/ms_test/textxml/basic', '/ms_test/textxml/basic/member%20one',
+               '/ms_test/textxml/basic/gone'], 'hrefs');
+};
+
+subtest 'MultiStatusHrefForm uri' => sub {
+    my $res = req('GET', '/ms_test/uri/basic');
+    my $ms = check_207($res, 'href form uri', absolute => 1);
+    my $b = "$ORIGIN/ms_test/uri/basic";
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              [$b, "$b/member%20one", "$b/gone"], 'absolute URIs');
+
+    $res = req('GET', '/ms_test/uri/status');
+    $ms = check_207($res, 'href form uri, status', absolute => 1);
+    expect_log_count(1, 'the refused location is logged');
+    my ($moved) = grep { $_->{href} eq "$ORIGIN/ms_test/uri/status/moved" }
+                  @{ $ms->{responses} };
+    is($moved && $moved->{location}, "$ORIGIN/elsewhere/new%20place/",
+       'location href is an absolute URI too');
+
+    $res = req('GET', '/ms_test/uri/enc');
+    $ms = check_207($res, 'href form uri, encoded hrefs', absolute => 1);
+    expect_log_count(10, 'refused encoded hrefs logged');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ["$ORIGIN/elsewhere/enc/a%20b", "$ORIGIN/elsewhere/enc/%E2%98%83",
+               "$ORIGIN/elsewhere/enc/a&b", "$ORIGIN/ms_test/uri/enc/sub%20dir/x",
+               "$ORIGIN/elsewhere/enc/abs"], 'encoded hrefs as absolute URIs');
+    is_deeply([$res->header('X-MS-Acc')],
+              ["absuri href=$ORIGIN/elsewhere/enc/abs path=/elsewhere/enc/abs status=0"],
+              'ms_response_href gives the absolute URI, ms_response_path the path');
+
+    $res = req('GET', '/ms_test/uri/paths');
+    $ms = check_207($res, 'href form uri, paths', absolute => 1);
+    is($ms->{responses}[0]{href}, "$ORIGIN/ms_test/uri/paths/a%20b",
+       'first awkward path');
+    is($ms->{responses}[14]{href}, "$ORIGIN/elsewhere/dbl/x/", '// removed');
+};
+
+subtest 'MultiStatus Off' => sub {
+    my $res = req('GET', '/ms_test/off/disabled');
+    is($res->code, 200, "the handler's own status");
+    is($res->header('Content-Type'), 'text/plain', "the handler's Content-Type");
+    is($res->content, "own answer: EDISABLED\n", "the handler's own body");
+    is_deeply(rv($res), { add => 'EDISABLED', open => 'EDISABLED',
+                          desc => 'EDISABLED' }, 'every call: MS_EDISABLED');
+    expect_log_count(0, 'no [error] line (debug level only)');
+};
+
+subtest 'MultiStatus Off: a handler that does not check' => sub {
+    my $res = req('GET', '/ms_test/off/nothing');
+    is($res->code, 200, 'a request that registers nothing: untouched');
+    is($res->content, "untouched\n", 'body');
+};
+
+subtest 'deflate: no Accept-Encoding' => sub {
+    my $res = req('GET', '/deflate/ms_test/basic');
+    my $ms = check_207($res, 'deflate location, identity');
+    is($res->header('Content-Encoding'), undef, 'not compressed');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ['/deflate/ms_test/basic', '/deflate/ms_test/basic/member%20one',
+               '/deflate/ms_test/basic/gone'], 'hrefs');
+};
+
+for my $method (qw(GET PROPFIND)) {
+    subtest "deflate: $method with Accept-Encoding: gzip" => sub {
+        my $res = req($method, '/deflate/ms_test/props', undef,
+                      'Accept-Encoding' => 'gzip', Depth => 0);
+        my $ms = check_207($res, 'gzip', gunzip => 1);
+        expect_log_count(1, 'the refused call of the scenario is logged');
+        is($res->header('Content-Encoding'), 'gzip', 'Content-Encoding gzip');
+        like($res->header('Vary') // '', qr/Accept-Encoding/i, 'Vary');
+        my ($r) = @{ $ms->{responses} };
+        is($r && $r->{href}, '/deflate/ms_test/props/p1', 'href');
+        my %p = map { $_->{key} => $_->{value} } map { @{ $_->{props} } }
+                @{ $r ? $r->{propstats} : [] };
+        is($p{'{DAV:}displayname'}, 'Tom & Jerry <b>', 'text value survives');
+        is($p{'{urn:example:props}ola'}, "Ol\x{e1}", 'UTF-8 survives');
+    };
+}
+
+subtest 'deflate: big listing, gzip' => sub {
+    my $res = req('GET', '/deflate/ms_test/big?n=5000', undef,
+                  'Accept-Encoding' => 'gzip');
+    my $ms = check_207($res, 'big gzip', gunzip => 1);
+    is($res->header('Content-Encoding'), 'gzip', 'Content-Encoding gzip');
+    ok(length($ms->{body}) > 65536, 'uncompressed body > 64 KiB');
+    check_big($ms, '/deflate/ms_test/big', 5000);
+};
+
+subtest 'big listing streams (HTTP/1.1, chunked)' => sub {
+    $main::MARK = ms_log_mark();
+    my $raw = ms_raw_request('GET', "$B/big?n=5000");
+    is($raw->{code}, 207, '207');
+    is($raw->{reason}, 'Multi-Status', 'reason');
+    is($raw->{proto}, 'HTTP/1.1', 'HTTP/1.1');
+    is($raw->{headers}{'content-type'}, 'application/xml; charset=utf-8',
+       'Content-Type');
+    is($raw->{headers}{'content-length'}, undef, 'no Content-Length');
+    is($raw->{chunked}, 1, 'chunked');
+    ok(length($raw->{body}) > 65536, 'body > 64 KiB');
+    my $res = HTTP::Response->new($raw->{code}, $raw->{reason},
+                                  [map { @$_ } @{ $raw->{header_list} }],
+                                  $raw->{body});
+    $res->protocol($raw->{proto});
+    my $ms = check_207($res, 'big');
+    check_big($ms, "$B/big", 5000);
+    expect_log_count(0, 'no [error] line');
+};
+
+subtest 'big listing: namespace first used after the root was sent' => sub {
+    my $res = req('GET', "$B/big?n=5000&late=4000");
+    my $ms = check_207($res, 'late namespace');
+    is($res->header('Content-Length'), undef, 'streamed: no Content-Length');
+    check_big($ms, "$B/big", 5000);
+    my @users = grep { grep { $_->{ns} eq 'urn:example:late' }
+                       map { @{ $_->{props} } } @{ $_->{propstats} } }
+                @{ $ms->{responses} };
+    is(scalar @users, 500, '500 responses use the late namespace');
+    my @undeclared = grep {
+        !grep { ($_->declaredURI // '') eq 'urn:example:late' } $_->{node}->getNamespaces
+    } @users;
+    is(scalar @undeclared, 0, 'each declares it on its response element')
+        or diag("first: $undeclared[0]{href}");
+    my %prefixes = map { $_->{prefix} => 1 } grep { $_->{ns} eq 'urn:example:late' }
+                   map { @{ $_->{props} } } map { @{ $_->{propstats} } } @users;
+    is(scalar keys %prefixes, 1, 'always with the same prefix');
+};
+
+subtest 'MultiStatusBufferSize 1024: small listing streams' => sub {
+    my $res = req('GET', '/ms_test/small/big?n=100');
+    my $ms = check_207($res, 'small buffer');
+    is($res->header('Content-Length'), undef, 'no Content-Length');
+    check_big($ms, '/ms_test/small/big', 100);
+
+    $res = req('GET', '/ms_test/small/big?n=5');
+    $ms = check_207($res, 'small buffer, small body');
+    ok(length($res->content) < 1024, 'body below 1024 bytes');
+    is($res->header('Content-Length'), length($res->content),
+       'body below the buffer: Content-Length');
+    check_big($ms, '/ms_test/small/big', 5);
+};
+
+subtest 'MultiStatusBufferSize 1024: namespaces while streaming' => sub {
+    my $res = req('PROPFIND', '/ms_test/small/ns', undef, Depth => 1);
+    my $ms = check_207($res, 'small buffer, namespaces');
+    my %used;
+    for my $r (@{ $ms->{responses} }) {
+        for my $ps (@{ $r->{propstats} }) {
+            $used{$_->{ns}}{$_->{prefix}}++ for @{ $ps->{props} };
+        }
+    }
+    is(join(',', keys %{ $used{'urn:ietf:params:xml:ns:caldav'} || {} }), 'C',
+       'caldav is C');
+    is(join(',', keys %{ $used{'urn:example:first'} || {} }), 'ns1',
+       'first unknown namespace is ns1');
+    is(scalar(grep { keys %{ $used{$_} } != 1 } keys %used), 0,
+       'one prefix per namespace in the whole body');
+    is(scalar @{ $ms->{responses} }, 4, '4 responses');
+};
+
+subtest 'HEAD of a big listing' => sub {
+    my $res = req('HEAD', "$B/big?n=5000");
+    is($res->code, 207, '207');
+    is($res->header('Content-Type'), 'application/xml; charset=utf-8',
+       'Content-Type');
+    is($res->content, '', 'no body');
+};
+
+subtest 'HEAD with deflate' => sub {
+    my $res = req('HEAD', '/deflate/ms_test/basic', undef,
+                  'Accept-Encoding' => 'gzip');
+    is($res->code, 207, '207');
+    is($res->content, '', 'no body');
+};
+
+sub check_big {
+    my ($ms, $base, $n) = @_;
+    my @r = @{ $ms->{responses} };
+    is(scalar @r, $n, "$n responses");
+    my @bad_href = grep { $r[$_]{href} ne sprintf('%s/item-%05d', $base, $_) } 0 .. $#r;
+    is(scalar @bad_href, 0, 'hrefs item-00000... in order')
+        or diag("first wrong: #$bad_href[0]: $r[$bad_href[0]]{href}");
+    my @bad = grep {
+        my $x = $r[$_];
+        $_ % 2 == 0
+            ? ($x->{status} // '') ne 'HTTP/1.1 200 OK'
+            : (defined $x->{status} || @{ $x->{propstats} } != 1
+               || $x->{propstats}[0]{status} ne 'HTTP/1.1 200 OK'
+               || $x->{propstats}[0]{props}[0]{value} ne "item $_")
+    } 0 .. $#r;
+    is(scalar @bad, 0, 'even: status 200; odd: displayname "item N"')
+        or diag("first wrong: #$bad[0]");
+    is($ms->{desc}, "$n items", 'multistatus description after the responses');
+}
+
+# ------------------------------------------------------------------ helpers
+# (the same block is in every t/api_*.t: each script stands alone)
+
+our $MARK = 0;    # error_log offset before the last request
+
+sub req {
+    my ($method, $path, $body, @headers) = @_;
+    $MARK = ms_log_mark();
+    return ms_request($method, $path, headers => \@headers,
+                      defined $body ? (body => $body) : ());
+}
+
+# { label => 'OK' | 'EINVAL' | ... } from the X-MS-RV headers
+sub rv {
+    my ($res) = @_;
+    my %rv;
+    for my $h ($res->header('X-MS-RV')) {
+        for (split /,\s*/, $h) {
+            my ($k, $v) = split /=/, $_, 2;
+            $rv{$k} = $v;
+        }
+    }
+    return \%rv;
+}
+
+# Clark names of the element children of a node
+sub children {
+    my ($node) = @_;
+    return [] unless $node;
+    return [ map { '{' . ($_->namespaceURI // '') . '}' . $_->localname }
+             grep { $_->nodeType == XML::LibXML::XML_ELEMENT_NODE() }
+             $node->childNodes ];
+}
+
+# The structure rules of MULTISTATUS-RULES.md that a schema cannot say.
+sub structure_problems {
+    my ($doc, $body, %opt) = @_;
+    my @why;
+    push @why, 'root start tag is not <D:multistatus xmlns:D="DAV:"'
+        unless $body =~ /\A<\?xml version="1\.0" encoding="utf-8"\?>\r?\n?<D:multistatus xmlns:D="DAV:"[ >\/]/;
+    my $root = $doc->documentElement;
+    my %structural = map { $_ => 1 }
+        qw(multistatus response propstat prop error location);
+    my %seen_href;
+    my @hrefs;
+    my $walk;
+    $walk = sub {
+        my ($el, $scope, $in_value) = @_;
+        my %scope = %$scope;
+        for my $ns ($el->getNamespaces) {
+            my $uri = $ns->declaredURI // '';
+            my $prefix = $ns->declaredPrefix // '';
+            push @why, "namespace $uri declared again (as '$prefix') in the scope of '$scope{$uri}' on <" . $el->nodeName . '>'
+                if exists $scope{$uri} && $uri ne '';
+            push @why, "DAV: bound to prefix '$prefix'"
+                if $uri eq 'DAV:' && $prefix ne 'D';
+            push @why, "default namespace declared on <" . $el->nodeName . '>'
+                if $prefix eq '' && !$in_value;
+            $scope{$uri} = $prefix;
+        }
+        my $uri = $el->namespaceURI // '';
+        push @why, "DAV: element <" . $el->nodeName . "> without prefix D"
+            if $uri eq 'DAV:' && ($el->prefix // '') ne 'D';
+        if (!$in_value && $uri eq 'DAV:' && $structural{ $el->localname }) {
+            for my $c ($el->childNodes) {
+                next if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
+                push @why, "text or whitespace inside <" . $el->nodeName . "> (not compact)";
+                last;
+            }
+        }
+        if (!$in_value && $uri eq 'DAV:' && $el->localname eq 'href') {
+            push @hrefs, $el->textContent;
+            my $p = $el->parentNode;
+            if ($p->localname eq 'response') {
+                push @why, "href " . $el->textContent . " in two responses"
+                    if $seen_href{ $el->textContent }++;
+            }
+        }
+        my $child_in_value = $in_value
+            || ($uri eq 'DAV:' && $el->localname eq 'prop'
+                && $el->parentNode->localname eq 'propstat')
+            || ($uri eq 'DAV:' && $el->localname eq 'error');
+        for my $c ($el->childNodes) {
+            $walk->($c, \%scope, $child_in_value)
+                if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
+        }
+    };
+    $walk->($root, { xml => 'http://www.w3.org/XML/1998/namespace' }, 0);
+    undef $walk;
+    my $abs = grep { m{^https?://} } @hrefs;
+    if ($opt{absolute}) {
+        push @why, "href not an absolute URI: $_" for grep { !m{^https?://} } @hrefs;
+    }
+    else {
+        push @why, "href not an absolute path: $_" for grep { !m{^/} } @hrefs;
+    }
+    for (@hrefs) {
+        (my $path = $_) =~ s{^https?://[^/]*}{};
+        push @why, "// in href $_" if $path =~ m{//};
+        push @why, "bad %-escape in href $_" if $path =~ /%(?![0-9A-F]{2})/;
+        push @why, "character a URI cannot hold in href $_"
+            if $path =~ m{[^A-Za-z0-9\-._~!\$&'()*+,;=:@/%]};
+    }
+    return @why;
+}
+
+# ms_207 (one assertion) + the structure rules (one assertion).  Returns
+# { doc, responses => [...], desc } with MSTest's response hashes, plus the
+# keys these scripts use: desc, key ("{ns}name"), value, nchildren; error
+# [] when absent.  A body that is not valid gives an empty summary.
+sub check_207 {
+    my ($res, $name, %opt) = @_;
+    my $doc = ms_207($res, "$name: 207 Multi-Status",
+                     $opt{content_type} ? (content_type => $opt{content_type}) : (),
+                     $opt{gunzip} ? (gunzip => 1) : ());
+    my $body = $opt{gunzip} ? eval { ms_gunzip($res->content) } // ''
+                            : $res->content;
+    my @why = $doc ? structure_problems($doc, $body, %opt)
+                   : ('no valid document');
+    push @why, 'status line: ' . ($res->protocol // '?') . ' ' . $res->status_line
+        unless ($res->protocol // '') eq 'HTTP/1.1'
+            && $res->status_line eq '207 Multi-Status';
+    ok(!@why, "$name: status line, prefixes, declarations, hrefs, compact output")
+        or diag(join "\n", @why[0 .. ($#why > 20 ? 20 : $#why)]);
+    $doc ||= XML::LibXML->load_xml(string => '<D:multistatus xmlns:D="DAV:"/>');
+    my @resp = ms_responses($doc);
+    for my $r (@resp) {
+        $r->{desc} = $r->{description};
+        $r->{error} ||= [];
+        for my $ps (@{ $r->{propstats} }) {
+            $ps->{desc} = $ps->{description};
+            $ps->{error} ||= [];
+            for my $p (@{ $ps->{props} }) {
+                $p->{key} = "{$p->{ns}}$p->{name}";
+                $p->{value} = $p->{value_text};
+                $p->{nchildren} = () = $p->{node}->childNodes;
+            }
+        }
+    }
+    return { doc => $doc, body => $body, responses => \@resp,
+             desc => ms_description($doc) };
+}
+
+# exactly one line per refusal: $n "[multistatus:error] ... multistatus: "
+# lines since the request (recorded as expected for t/zz_errorlog.t)
+sub expect_log_count {
+    my ($n, $name, $re) = @_;
+    $re ||= qr/\[multistatus:error\].*\bmultistatus: /;
+    my @hit = ms_allow_log($MARK, $re, wait => ($n ? 2 : 0));
+    # a moment more: lines of one request are written before its answer
+    @hit = ms_allow_log($MARK, $re) if @hit < $n;
+    is(scalar @hit, $n, $name) or diag(join "\n", ms_log_since($MARK));
+    return @hit;
+}
+
+sub expect_log {
+    my ($re, $name) = @_;
+    return ms_expect_log($MARK, $re, $name);
+}
+
+
+__END__

@@ -1,0 +1,593 @@
+# API tests (issue 2): what a handler registers through mod_multistatus's
+# optional functions becomes a correct 207 body.  The handler is
+# t/c-modules/ms_test/mod_ms_test.c; the scenario is the last segment of the
+# request-URI.  Every 207 body is parsed and validated (RELAX NG) and checked
+# for prefixes, declarations and compactness before the exact assertions.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test qw(-withtestmore);
+use Test::More import => ['!plan'];
+use Apache::TestRequest ();
+use HTTP::Request ();
+use XML::LibXML ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use MSTest;
+
+plan tests => 19;
+
+my $CT = 'application/xml; charset=utf-8';
+my $B  = '/ms_test/api';
+
+#
+# basic: both forms, with every method; headers and wire format
+#
+for my $method (qw(GET POST PROPFIND PROPPATCH DELETE)) {
+    subtest "basic $method" => sub {
+        my $body = $method =~ /^(POST|PROPFIND|PROPPATCH)$/
+            ? '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>'
+            : undef;
+        my $res = req($method, '/ms_test/api/basic', $body,
+                      $body ? ('Content-Type' => 'application/xml') : ());
+        my $ms = check_207($res, "$method /ms_test/api/basic");
+        check_basic($ms, '/ms_test/api/basic');
+        is_deeply(rv($res), { map { $_ => 'OK' }
+                              qw(p1 p2 p3 close s1 s2 desc) },
+                  'every call returned APR_SUCCESS');
+        is($res->header('Content-Length'), length($res->content),
+           'small body: Content-Length is the body length');
+    };
+}
+
+subtest 'HEAD' => sub {
+    my $res = req('HEAD', '/ms_test/api/basic');
+    is($res->code, 207, 'HEAD: 207');
+    is($res->message, 'Multi-Status', 'HEAD: reason');
+    is($res->header('Content-Type'), $CT, 'HEAD: Content-Type');
+    is($res->content, '', 'HEAD: no body');
+};
+
+#
+# status form
+#
+subtest 'status form' => sub {
+    my $res = req('GET', "$B/status");
+    my $ms = check_207($res, 'GET status');
+    my $rv = rv($res);
+    is($rv->{'loc-non3xx'}, 'EINVAL', 'location on a 410 refused');
+    expect_log_count(1, 'one [error] line for it');
+    delete $rv->{'loc-non3xx'};
+    is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+              'all other calls succeeded');
+    my $b = "$B/status/";
+    my @want = (
+        [ "${b}moved",  'HTTP/1.1 301 Moved Permanently' ],
+        [ "${b}locked", 'HTTP/1.1 423 Locked' ],
+        [ "${b}custom-err", 'HTTP/1.1 403 Forbidden' ],
+        [ "${b}twice",  'HTTP/1.1 410 Gone' ],
+        [ "${b}s200", 'HTTP/1.1 200 OK' ],
+        [ "${b}s204", 'HTTP/1.1 204 No Content' ],
+        [ "${b}s302", 'HTTP/1.1 302 Found' ],
+        [ "${b}s403", 'HTTP/1.1 403 Forbidden' ],
+        [ "${b}s404", 'HTTP/1.1 404 Not Found' ],
+        [ "${b}s409", 'HTTP/1.1 409 Conflict' ],
+        [ "${b}s423", 'HTTP/1.1 423 Locked' ],
+        [ "${b}s424", 'HTTP/1.1 424 Failed Dependency' ],
+        [ "${b}s507", 'HTTP/1.1 507 Insufficient Storage' ],
+        [ "${b}s250", 'HTTP/1.1 250 Success' ],
+        [ "${b}s299", 'HTTP/1.1 299 Success' ],
+        [ "${b}s399", 'HTTP/1.1 399 Redirection' ],
+        [ "${b}s499", 'HTTP/1.1 499 Client Error' ],
+        [ "${b}s599", 'HTTP/1.1 599 Server Error' ],
+        [ "${b}again", 'HTTP/1.1 404 Not Found' ],
+    );
+    is_deeply([map { [$_->{href}, $_->{status}] } @{ $ms->{responses} }],
+              \@want, 'hrefs, statuses and reasons, in close/open order');
+    my %r = map { $_->{href} => $_ } @{ $ms->{responses} };
+    is($r{"${b}moved"}{location}, '/elsewhere/new%20place/', '301: location href');
+    is($r{"${b}moved"}{desc}, 'moved away', '301: description');
+    is_deeply($r{"${b}locked"}{error}, ['{DAV:}lock-token-submitted'],
+              '423: error element');
+    is($r{"${b}locked"}{desc}, 'locked by someone', '423: description');
+    is_deeply($r{"${b}custom-err"}{error},
+              ['{urn:example:err}quota-exceeded'], 'error in own namespace');
+    is($r{"${b}again"}{desc}, 'second call', 'ms_add_status twice: merged');
+    my @with_loc = grep { defined $_->{location} } @{ $ms->{responses} };
+    is(scalar @with_loc, 1, 'location only on the 3xx response');
+    is($r{"${b}twice"}{location}, undef, 'no location on 410');
+    for (@{ $ms->{responses} }) {
+        is_deeply($_->{propstats}, [], "$_->{href}: no propstat")
+            or last;
+    }
+};
+
+#
+# propstat form
+#
+subtest 'propstat form' => sub {
+    my $res = req('GET', "$B/props");
+    my $ms = check_207($res, 'GET props');
+    my $rv = rv($res);
+    is($rv->{'lang-noprop'}, 'EINVAL', 'xml:lang of a property never added');
+    expect_log_count(1, 'one [error] line for it');
+    delete $rv->{'lang-noprop'};
+    is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+              'all other calls succeeded');
+    is_deeply([$res->header('X-MS-Acc')],
+              ["p1 href=$B/props/p1 path=$B/props/p1 status=0"],
+              'accessors: href, path, status 0 for a propstat response');
+    is(scalar @{ $ms->{responses} }, 1, 'one response');
+    my $r = $ms->{responses}[0];
+    is($r->{href}, "$B/props/p1", 'href');
+    is($r->{status}, undef, 'no status element');
+    is_deeply([map { $_->{status} } @{ $r->{propstats} }],
+              ['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found',
+               'HTTP/1.1 403 Forbidden', 'HTTP/1.1 424 Failed Dependency'],
+              'one propstat per status, first-seen order');
+    my ($ok, $nf, $fb, $dep) = @{ $r->{propstats} };
+    my $P = 'urn:example:props';
+    is_deeply([map { $_->{key} } @{ $ok->{props} }],
+              ['{DAV:}displayname', '{DAV:}getcontentlength',
+               '{DAV:}resourcetype', "{$P}esc", "{$P}emptytext",
+               "{$P}frag", "{$P}fragdav", "{$P}fraglang", "{$P}fragdefault",
+               "{$P}fragtext", "{$P}fragcdata", "{$P}greeting", "{$P}ola"],
+              '200 props in add order');
+    my %p = map { $_->{key} => $_ } @{ $ok->{props} };
+    is($p{'{DAV:}displayname'}{value}, 'Tom & Jerry <b>', 'text value');
+    like($res->content, qr{<D:displayname>Tom &amp; Jerry &lt;b(&gt;|>)</D:displayname>},
+         'text escaped on the wire');
+    is($p{'{DAV:}getcontentlength'}{value}, '42', 'getcontentlength');
+    is_deeply(children($p{'{DAV:}resourcetype'}{node}), ['{DAV:}collection'],
+              'resourcetype: <D:collection/>');
+    is($p{"{$P}esc"}{value},
+       "a & b < c > d \" e ' f caf\x{e9} \x{2603} \x{1d11e} \ttab\nnl ]]> end",
+       'escaping: & < > quotes, non-ASCII, TAB, LF, ]]>');
+    like($res->content, qr/\bnl \]\]&gt; end</, '"]]>" in text escaped on the wire');
+    is($p{"{$P}emptytext"}{value}, '', 'empty text');
+    my $frag = $p{"{$P}frag"}{node};
+    is_deeply(children($frag), ['{urn:example:frag}a', '{urn:example:frag}b'],
+              'fragment with its own namespace: children');
+    is($frag->firstChild->getAttributeNS('urn:example:frag', 'attr'), '1',
+       'fragment: namespaced attribute kept');
+    is($frag->firstChild->textContent, 'v & w', 'fragment: entity kept');
+    is_deeply(children($p{"{$P}fragdav"}{node}), ['{DAV:}href', '{DAV:}href'],
+              'fragment using D:');
+    is($p{"{$P}fragdav"}{value}, '/a/b%20c', 'fragment using D: text');
+    my $t = $p{"{$P}fraglang"}{node}->firstChild;
+    is($t->getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang'),
+       'de', 'fragment with xml:lang');
+    is($t->textContent, 'Hallo', 'fragment with xml:lang: text');
+    is_deeply(children($p{"{$P}fragdefault"}{node}), ['{urn:example:default}foo'],
+              'fragment with a default namespace');
+    is($p{"{$P}fragtext"}{value}, "just text < escaped \x{263a}",
+       'text-only fragment');
+    is($p{"{$P}fragcdata"}{value}, 'a<b&c', 'CDATA fragment');
+    is($p{"{$P}greeting"}{lang}, 'fr', 'ms_prop_set_lang: xml:lang="fr"');
+    is($p{"{$P}greeting"}{value}, 'Bonjour', 'ms_prop_set_lang: value');
+    is($p{"{$P}ola"}{lang}, 'pt-BR', 'xml:lang="pt-BR"');
+    is($p{"{$P}ola"}{value}, "Ol\x{e1}", 'non-ASCII value');
+    is($p{'{DAV:}displayname'}{lang}, undef, 'no xml:lang where none set');
+    is_deeply([map { [$_->{key}, $_->{value}, $_->{nchildren}] } @{ $nf->{props} }],
+              [["{$P}missing", '', 0]], '404: empty element');
+    is_deeply([map { $_->{key} } @{ $fb->{props} }], ['{DAV:}getetag'],
+              '403 props');
+    is($fb->{desc}, 'no access', 'propstat responsedescription');
+    is_deeply($fb->{error}, ['{DAV:}cannot-modify-protected-property'],
+              'propstat error');
+    is($ok->{desc}, undef, 'no description on the 200 propstat');
+    is_deeply($ok->{error}, [], 'no error on the 200 propstat');
+    is_deeply([map { $_->{key} } @{ $dep->{props} }], ["{$P}dep"],
+              '424 propstat created by its description');
+    is($dep->{desc}, 'dependency', '424 description');
+    is_deeply($r->{error}, ["{$P}partial"], 'response-level error');
+    is($r->{desc}, 'mixed results', 'response-level description');
+    is($ms->{desc}, undef, 'no multistatus-level description');
+};
+
+#
+# the same href registered again, under several spellings
+#
+subtest 'grouping' => sub {
+    my $res = req('PROPFIND', "$B/group", undef, Depth => 1);
+    my $ms = check_207($res, 'PROPFIND group');
+    my $rv = rv($res);
+    is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+              'all calls succeeded (same handle for the same href)');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ["$B/group/r1", "$B/group/other", "$B/group/zz-last",
+               "$B/group/yy-after"],
+              'one response per href, in open order');
+    my $r = $ms->{responses}[0];
+    is_deeply([map { $_->{status} } @{ $r->{propstats} }],
+              ['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found',
+               'HTTP/1.1 403 Forbidden'], 'propstats in first-seen order');
+    my ($ok, $nf, $fb) = map { $_->{props} } @{ $r->{propstats} };
+    is_deeply([sort map { $_->{key} } @$ok],
+              ['{DAV:}displayname', '{DAV:}getetag'], '200 props');
+    my %v = map { $_->{key} => $_->{value} } @$ok;
+    is($v{'{DAV:}displayname'}, 'uno', 're-added prop: value replaced');
+    is($v{'{DAV:}getetag'}, '"e1"', 'quotes in text');
+    is_deeply([map { $_->{key} } @$nf],
+              ['{urn:example:g}missing', '{urn:example:g}missing2'],
+              '404 props in add order');
+    is_deeply([map { $_->{key} } @$fb],
+              ['{urn:example:g}forbidden', '{urn:example:g}moved'],
+              're-added prop moved to its new status');
+    is($ms->{responses}[2]{status}, 'HTTP/1.1 204 No Content', '204 line');
+};
+
+#
+# hrefs from awkward unescaped paths
+#
+subtest 'paths' => sub {
+    for my $uri ("$B/paths", "$B/paths/") {
+        my $res = req('GET', $uri);
+        my $ms = check_207($res, "GET $uri");
+        my $rv = rv($res);
+        is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+                  "$uri: all calls succeeded");
+        my @want = ((map { "$B/paths/$_" }
+                     'a%20b', 'hash%23q%3Fx=1', '100%25', 'pct%2541',
+                     '%5Bv6%5D', 'caf%C3%A9', "(x)!'*", 'a&b',
+                     '$+,;=:@~-._', '%3C%3E%22', 'back%5Cslash',
+                     '%7B%7D%7C%5E%60', 'ctl%01', 'coll/'),
+                    '/elsewhere/dbl/x/', '/elsewhere/dd',
+                    "$B/paths/rel%20x", "$B/paths/up");
+        is_deeply([map { $_->{href} } @{ $ms->{responses} }], \@want,
+                  "$uri: hrefs percent-encoded, dot segments and // removed");
+        is_deeply([map { $_->{status} =~ /^HTTP\/1\.1 (\d+) / ? $1 : '' }
+                   @{ $ms->{responses} }], [200 .. 200 + $#want],
+                  "$uri: each href with its own status");
+        like($res->content, qr{<D:href>\Q$B\E/paths/a&amp;b</D:href>},
+             "$uri: & XML-escaped in href");
+        unlike($res->content, qr{//}, "$uri: no // anywhere in the body");
+    }
+};
+
+#
+# ms_response_open_href: already-encoded hrefs
+#
+subtest 'encoded hrefs' => sub {
+    my $res = req('GET', "$B/enc");
+    my $ms = check_207($res, 'GET enc');
+    my $rv = rv($res);
+    is_deeply({ map { $_ => $rv->{$_} } grep { /^(good|absuri)/ } keys %$rv },
+              { good0 => 'OK', good1 => 'OK', good2 => 'OK', good3 => 'OK',
+                absuri => 'OK' }, 'valid encoded hrefs accepted');
+    is_deeply({ map { $_ => $rv->{$_} } grep { /^(bad|href-)/ } keys %$rv },
+              { (map { ("bad$_" => 'EINVAL') } 0 .. 7),
+                'href-null' => 'EINVAL', 'href-empty' => 'EINVAL' },
+              'invalid encoded hrefs refused');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ['/elsewhere/enc/a%20b', '/elsewhere/enc/%E2%98%83',
+               '/elsewhere/enc/a&b', "$B/enc/sub%20dir/x",
+               '/elsewhere/enc/abs'],
+              'encoded hrefs kept, relative resolved, own absolute URI as path');
+    is_deeply([$res->header('X-MS-Acc')],
+              ['absuri href=/elsewhere/enc/abs path=/elsewhere/enc/abs status=0'],
+              'accessors of an absolute-URI href');
+    expect_log_count(10, 'one [error] line per refused href');
+};
+
+#
+# namespaces: conventional prefixes, nsN in first-seen order, declared once
+#
+subtest 'namespaces' => sub {
+    my $res = req('PROPFIND', "$B/ns", undef, Depth => 1);
+    my $ms = check_207($res, 'PROPFIND ns');
+    my $rv = rv($res);
+    is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+              'all calls succeeded');
+    my %want = (
+        'urn:example:first'              => 'ns1',
+        'urn:ietf:params:xml:ns:caldav'  => 'C',
+        'urn:ietf:params:xml:ns:carddav' => 'CARD',
+        'http://calendarserver.org/ns/'  => 'CS',
+        'urn:example:second'             => 'ns2',
+        'http://apple.com/ns/ical/'      => 'ICAL',
+        'http://owncloud.org/ns'         => 'oc',
+        'http://nextcloud.org/ns'        => 'nc',
+        'http://sabredav.org/ns'         => 's',
+        'urn:schemas-microsoft-com:'     => 'Z',
+        'urn:example:third'              => 'ns3',
+        (map { sprintf('urn:example:many:%02d', $_) => 'ns' . ($_ + 4) }
+         0 .. 19),
+    );
+    my $root = $ms->{doc}->documentElement;
+    my %decl = map { $_->declaredURI => $_->declaredPrefix }
+               $root->getNamespaces;
+    is($decl{'DAV:'}, 'D', 'DAV: is D on the root');
+    delete $decl{'DAV:'};
+    is_deeply(\%decl, \%want,
+              'every namespace declared on the root with its prefix');
+    my %used;
+    for my $r (@{ $ms->{responses} }) {
+        for my $ps (@{ $r->{propstats} }) {
+            $used{$_->{ns}}{$_->{prefix}}++ for @{ $ps->{props} };
+        }
+    }
+    delete $used{'DAV:'};
+    is_deeply({ map { $_ => join(',', keys %{ $used{$_} }) } keys %used },
+              \%want, 'each namespace used with one stable prefix');
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              ["$B/ns/r0", "$B/ns/r1", "$B/ns/r2", "$B/ns/many"], 'hrefs');
+    is_deeply([map { $_->{status} } @{ $ms->{responses}[0]{propstats} }],
+              ['HTTP/1.1 404 Not Found', 'HTTP/1.1 200 OK'], 'grouping');
+};
+
+#
+# the optional hooks
+#
+subtest 'hooks' => sub {
+    my $res = req('PROPFIND', "$B/hooks", undef, Depth => 1);
+    my $ms = check_207($res, 'PROPFIND hooks');
+    my $rv = rv($res);
+    is_deeply([grep { $rv->{$_} ne 'OK' } sort keys %$rv], [],
+              'all calls succeeded, in the handler and in the hooks');
+    ok(exists $rv->{$_}, "hook ran: $_")
+        for qw(hook-begin hook-end hook-hide hook-status hook-prop);
+    is_deeply([map { [$_->{href}, $_->{status}] } @{ $ms->{responses} }],
+              [["$B/hooks/addprop", undef],
+               ["$B/hooks/visible", 'HTTP/1.1 200 OK'],
+               ["$B/hooks/chg", 'HTTP/1.1 410 Gone']],
+              'prepare hook: hidden responses left out, status changed');
+    my $r = $ms->{responses}[0];
+    is_deeply([map { [$_->{key}, $_->{value}] } @{ $r->{propstats}[0]{props} }],
+              [['{DAV:}displayname', 'hooked'],
+               ['{urn:example:begin}b', 'uses begin ns'],
+               ['{urn:example:hook}added', 'by hook']],
+              'prepare hook: property added');
+    is(scalar @{ $r->{propstats} }, 1, 'one propstat');
+    unlike($res->content, qr/secret|hidden/, 'nothing of hidden responses');
+    my $root = $ms->{doc}->documentElement;
+    my %decl = map { $_->declaredURI => $_->declaredPrefix }
+               $root->getNamespaces;
+    like($decl{'urn:example:begin'} // '', qr/^ns\d+$/,
+         'begin hook: namespace declared on the root');
+    is($r->{propstats}[0]{props}[1]{prefix}, $decl{'urn:example:begin'},
+       'and used with that prefix');
+    is($ms->{desc}, 'set by end hook', 'end hook: multistatus description');
+};
+
+#
+# what the handler does besides registering
+#
+subtest 'handler writes its own body after registering' => sub {
+    my $res = req('GET', "$B/ownbody");
+    my $ms = check_207($res, 'GET ownbody');
+    is_deeply([map { [$_->{href}, $_->{status}] } @{ $ms->{responses} }],
+              [["$B/ownbody/x", 'HTTP/1.1 200 OK']], 'the results');
+    unlike($res->content, qr/own body|html/, "handler's body replaced");
+};
+
+subtest 'handler writes its own body before registering' => sub {
+    my $res = req('GET', "$B/ownbody_first");
+    is(rv($res)->{s1}, 'OK', 'registration after a small write accepted');
+    my $ms = check_207($res, 'GET ownbody_first');
+    is_deeply([map { [$_->{href}, $_->{status}] } @{ $ms->{responses} }],
+              [["$B/ownbody_first/x", 'HTTP/1.1 200 OK']], 'the results');
+    unlike($res->content, qr/written first|html/, "handler's body replaced");
+};
+
+subtest 'handler returns an error: the error wins' => sub {
+    my $res = req('GET', "$B/errwins");
+    is(rv($res)->{s1}, 'OK', 'registration accepted');
+    is($res->code, 403, 'status 403, not 207');
+    unlike($res->content, qr/multistatus|errwins\/x/, 'results dropped');
+    unlike($res->header('Content-Type') // '', qr/xml/, 'not an XML answer');
+};
+
+subtest 'handler sets an error status itself' => sub {
+    my $res = req('GET', "$B/errstatus");
+    is(rv($res)->{s1}, 'OK', 'registration accepted');
+    is($res->code, 409, 'status 409');
+    is($res->content, "handler conflict\n", "the handler's own body");
+    is($res->header('Content-Type'), 'text/plain', "handler's Content-Type");
+};
+
+subtest 'handler registers nothing: untouched' => sub {
+    my $res = req('GET', "$B/nothing");
+    is($res->code, 200, 'status 200');
+    is($res->content, "untouched\n", "the handler's own body");
+    is($res->header('Content-Type'), 'text/plain', "handler's Content-Type");
+};
+
+subtest 'response left without status or property' => sub {
+    my $res = req('GET', "$B/empty_resp");
+    my $ms = check_207($res, 'GET empty_resp');
+    is_deeply([map { [$_->{href}, $_->{status}] } @{ $ms->{responses} }],
+              [["$B/empty_resp/empty", 'HTTP/1.1 500 Internal Server Error'],
+               ["$B/empty_resp/fine", 'HTTP/1.1 200 OK']],
+              'rendered as 500, in open order');
+    ok(defined $ms->{responses}[0]{desc}
+       && length $ms->{responses}[0]{desc}, 'with a responsedescription');
+    expect_log(qr/\[multistatus:error\].*multistatus: .*\(href [^)]*empty_resp\/empty\)/,
+               'logged at error');
+};
+
+
+# ------------------------------------------------------------------ helpers
+# (the same block is in every t/api_*.t: each script stands alone)
+
+our $MARK = 0;    # error_log offset before the last request
+
+sub req {
+    my ($method, $path, $body, @headers) = @_;
+    $MARK = ms_log_mark();
+    return ms_request($method, $path, headers => \@headers,
+                      defined $body ? (body => $body) : ());
+}
+
+# { label => 'OK' | 'EINVAL' | ... } from the X-MS-RV headers
+sub rv {
+    my ($res) = @_;
+    my %rv;
+    for my $h ($res->header('X-MS-RV')) {
+        for (split /,\s*/, $h) {
+            my ($k, $v) = split /=/, $_, 2;
+            $rv{$k} = $v;
+        }
+    }
+    return \%rv;
+}
+
+# Clark names of the element children of a node
+sub children {
+    my ($node) = @_;
+    return [] unless $node;
+    return [ map { '{' . ($_->namespaceURI // '') . '}' . $_->localname }
+             grep { $_->nodeType == XML::LibXML::XML_ELEMENT_NODE() }
+             $node->childNodes ];
+}
+
+# The structure rules of MULTISTATUS-RULES.md that a schema cannot say.
+sub structure_problems {
+    my ($doc, $body, %opt) = @_;
+    my @why;
+    push @why, 'root start tag is not <D:multistatus xmlns:D="DAV:"'
+        unless $body =~ /\A<\?xml version="1\.0" encoding="utf-8"\?>\r?\n?<D:multistatus xmlns:D="DAV:"[ >\/]/;
+    my $root = $doc->documentElement;
+    my %structural = map { $_ => 1 }
+        qw(multistatus response propstat prop error location);
+    my %seen_href;
+    my @hrefs;
+    my $walk;
+    $walk = sub {
+        my ($el, $scope, $in_value) = @_;
+        my %scope = %$scope;
+        for my $ns ($el->getNamespaces) {
+            my $uri = $ns->declaredURI // '';
+            my $prefix = $ns->declaredPrefix // '';
+            push @why, "namespace $uri declared again (as '$prefix') in the scope of '$scope{$uri}' on <" . $el->nodeName . '>'
+                if exists $scope{$uri} && $uri ne '';
+            push @why, "DAV: bound to prefix '$prefix'"
+                if $uri eq 'DAV:' && $prefix ne 'D';
+            push @why, "default namespace declared on <" . $el->nodeName . '>'
+                if $prefix eq '' && !$in_value;
+            $scope{$uri} = $prefix;
+        }
+        my $uri = $el->namespaceURI // '';
+        push @why, "DAV: element <" . $el->nodeName . "> without prefix D"
+            if $uri eq 'DAV:' && ($el->prefix // '') ne 'D';
+        if (!$in_value && $uri eq 'DAV:' && $structural{ $el->localname }) {
+            for my $c ($el->childNodes) {
+                next if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
+                push @why, "text or whitespace inside <" . $el->nodeName . "> (not compact)";
+                last;
+            }
+        }
+        if (!$in_value && $uri eq 'DAV:' && $el->localname eq 'href') {
+            push @hrefs, $el->textContent;
+            my $p = $el->parentNode;
+            if ($p->localname eq 'response') {
+                push @why, "href " . $el->textContent . " in two responses"
+                    if $seen_href{ $el->textContent }++;
+            }
+        }
+        my $child_in_value = $in_value
+            || ($uri eq 'DAV:' && $el->localname eq 'prop'
+                && $el->parentNode->localname eq 'propstat')
+            || ($uri eq 'DAV:' && $el->localname eq 'error');
+        for my $c ($el->childNodes) {
+            $walk->($c, \%scope, $child_in_value)
+                if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
+        }
+    };
+    $walk->($root, { xml => 'http://www.w3.org/XML/1998/namespace' }, 0);
+    undef $walk;
+    my $abs = grep { m{^https?://} } @hrefs;
+    if ($opt{absolute}) {
+        push @why, "href not an absolute URI: $_" for grep { !m{^https?://} } @hrefs;
+    }
+    else {
+        push @why, "href not an absolute path: $_" for grep { !m{^/} } @hrefs;
+    }
+    for (@hrefs) {
+        (my $path = $_) =~ s{^https?://[^/]*}{};
+        push @why, "// in href $_" if $path =~ m{//};
+        push @why, "bad %-escape in href $_" if $path =~ /%(?![0-9A-F]{2})/;
+        push @why, "character a URI cannot hold in href $_"
+            if $path =~ m{[^A-Za-z0-9\-._~!\$&'()*+,;=:@/%]};
+    }
+    return @why;
+}
+
+# ms_207 (one assertion) + the structure rules (one assertion).  Returns
+# { doc, responses => [...], desc } with MSTest's response hashes, plus the
+# keys these scripts use: desc, key ("{ns}name"), value, nchildren; error
+# [] when absent.  A body that is not valid gives an empty summary.
+sub check_207 {
+    my ($res, $name, %opt) = @_;
+    my $doc = ms_207($res, "$name: 207 Multi-Status",
+                     $opt{content_type} ? (content_type => $opt{content_type}) : (),
+                     $opt{gunzip} ? (gunzip => 1) : ());
+    my $body = $opt{gunzip} ? eval { ms_gunzip($res->content) } // ''
+                            : $res->content;
+    my @why = $doc ? structure_problems($doc, $body, %opt)
+                   : ('no valid document');
+    push @why, 'status line: ' . ($res->protocol // '?') . ' ' . $res->status_line
+        unless ($res->protocol // '') eq 'HTTP/1.1'
+            && $res->status_line eq '207 Multi-Status';
+    ok(!@why, "$name: status line, prefixes, declarations, hrefs, compact output")
+        or diag(join "\n", @why[0 .. ($#why > 20 ? 20 : $#why)]);
+    $doc ||= XML::LibXML->load_xml(string => '<D:multistatus xmlns:D="DAV:"/>');
+    my @resp = ms_responses($doc);
+    for my $r (@resp) {
+        $r->{desc} = $r->{description};
+        $r->{error} ||= [];
+        for my $ps (@{ $r->{propstats} }) {
+            $ps->{desc} = $ps->{description};
+            $ps->{error} ||= [];
+            for my $p (@{ $ps->{props} }) {
+                $p->{key} = "{$p->{ns}}$p->{name}";
+                $p->{value} = $p->{value_text};
+                $p->{nchildren} = () = $p->{node}->childNodes;
+            }
+        }
+    }
+    return { doc => $doc, body => $body, responses => \@resp,
+             desc => ms_description($doc) };
+}
+
+# exactly one line per refusal: $n "[multistatus:error] ... multistatus: "
+# lines since the request (recorded as expected for t/zz_errorlog.t)
+sub expect_log_count {
+    my ($n, $name, $re) = @_;
+    $re ||= qr/\[multistatus:error\].*\bmultistatus: /;
+    my @hit = ms_allow_log($MARK, $re, wait => ($n ? 2 : 0));
+    # a moment more: lines of one request are written before its answer
+    @hit = ms_allow_log($MARK, $re) if @hit < $n;
+    is(scalar @hit, $n, $name) or diag(join "\n", ms_log_since($MARK));
+    return @hit;
+}
+
+sub expect_log {
+    my ($re, $name) = @_;
+    return ms_expect_log($MARK, $re, $name);
+}
+
+
+sub check_basic {
+    my ($ms, $base) = @_;
+    is_deeply([map { $_->{href} } @{ $ms->{responses} }],
+              [$base, "$base/member%20one", "$base/gone"], 'hrefs');
+    my ($self, $one, $gone) = @{ $ms->{responses} };
+    is($self->{status}, undef, 'propstat form: no status');
+    is_deeply([map { $_->{status} } @{ $self->{propstats} }],
+              ['HTTP/1.1 200 OK', 'HTTP/1.1 404 Not Found'], 'propstats');
+    my @p = @{ $self->{propstats}[0]{props} };
+    is_deeply([map { $_->{key} } @p],
+              ['{DAV:}displayname', '{DAV:}resourcetype'], '200 props');
+    is($p[0]{value}, 'Basic & <test>', 'displayname');
+    is_deeply(children($p[1]{node}), ['{DAV:}collection'], 'resourcetype');
+    is_deeply([map { [$_->{key}, $_->{nchildren}, $_->{value}] }
+               @{ $self->{propstats}[1]{props} }],
+              [['{urn:example:basic}color', 0, '']], '404 prop, empty');
+    is($one->{status}, 'HTTP/1.1 200 OK', 'member one: 200');
+    is($gone->{status}, 'HTTP/1.1 404 Not Found', 'gone: 404');
+    is($gone->{desc}, 'not here', 'gone: description');
+    is($ms->{desc}, 'basic done', 'multistatus description');
+}
+
+__END__

@@ -1,0 +1,535 @@
+package MSTest;
+
+# Helpers shared by the mod_multistatus test scripts.
+#
+#   use Apache::Test qw(-withtestmore);
+#   use Test::More import => ['!plan'];
+#   use MSTest;                         # t/TEST puts t/lib on @INC
+#
+#   plan tests => 3;
+#   my $res = ms_request(PROPFIND => '/ms_test/props', headers => [Depth => 1]);
+#   my $doc = ms_207($res, 'propfind answer');        # 1 assertion
+#   my ($r) = ms_responses($doc);
+#   is($r->{href}, '/ms_test/props');
+#   is(ms_prop($r, 'DAV:', 'displayname')->{code}, 200);
+#
+# Parsing (no assertion; dies with the reason, which fails the script):
+#   ms_parse($body [, $what])   parse + validate against t/schema/multistatus.rng -> XML::LibXML::Document
+#   ms_validate($body)          undef if valid, else the reason (string)
+#   ms_xpc($doc_or_node)        XML::LibXML::XPathContext with d => 'DAV:'
+#   ms_responses($doc)          list of response hashes (see below), in document order
+#   ms_by_href($doc)            { href => response hash }
+#   ms_prop($resp, $ns, $name)  the prop hash of that property (with its propstat's status/code), or undef
+#   ms_description($doc)        the multistatus-level responsedescription text, or undef
+#
+#   response hash: { href, hrefs => [all hrefs], status ('HTTP/1.1 200 OK' or undef),
+#                    code (200 or undef), propstats => [propstat...], description, error,
+#                    location, node }
+#   propstat hash: { status, code, props => [prop...], description, error, node }
+#   prop hash:     { ns, name, prefix, lang, value_xml, value_text, empty, node,
+#                    status, code (of its propstat) }
+#   error:         undef, or [ '{ns}name', ... ] (Clark notation of its child elements)
+#
+# Assertions (each is exactly ONE test, with diagnostics on failure):
+#   ms_207($res, $name, %opt)   HTTP::Response is a valid 207: status, Content-Type
+#                               (opt content_type, default 'application/xml; charset=utf-8'),
+#                               XML declaration, schema; returns the document (undef on failure).
+#                               opt gunzip => 1: body is gzip-compressed (Content-Encoding gzip).
+#   ms_expect_log($mark, qr/.../, $name, %opt)
+#                               a line matching appeared in t/logs/error_log since $mark
+#                               (waits up to opt timeout, default 5 s); every matching line is
+#                               recorded as expected for t/zz_errorlog.t; returns the lines.
+#
+# Error log (t/logs/error_log):
+#   ms_log_mark()               current size: pass it to the functions below
+#   ms_log_since($mark)         the lines written since (chomped)
+#   ms_allow_log($mark, qr/.../, %opt)  record matching lines as expected, no assertion
+#                               (opt wait => seconds to wait for one); returns them
+#   ms_expected_log($line...)   record exact lines as expected
+#
+# HTTP:
+#   ms_url($path)               http://127.0.0.1:PORT$path
+#   ms_request($method, $path, headers => [k => v, ...], body => $bytes)  -> HTTP::Response
+#   ms_raw_build($method, $path, %opt)  request text; opt headers => [k => v, ...], body,
+#                               proto ('HTTP/1.1' default, or 'HTTP/1.0'), keepalive (0),
+#                               no_host (1: no Host header)
+#   ms_raw_request($method, $path, %opt)  one request on its own connection -> raw response hash
+#   ms_raw($text | [$text1, $text2, ...], %opt)  sends raw request text(s) on ONE connection
+#                               (pipelined), reads the answers; list of raw response hashes
+#                               (scalar context: the first).  opt timeout (10 s).
+#   raw response hash: { status_line, proto, code, reason, headers => { lc name => value
+#                        (repeats joined by ', ') }, header_list => [[name, value], ...],
+#                        head (raw header text), body (de-chunked), chunked (0/1),
+#                        interim => [1xx hashes] }
+#   ms_gunzip($bytes)           gunzipped bytes (dies on bad data)
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use Carp qw(croak);
+use File::Basename qw(dirname);
+use File::Spec::Functions qw(catfile rel2abs);
+use Fcntl qw(:flock SEEK_SET);
+use IO::Socket::INET ();
+use IO::Select ();
+use Time::HiRes qw(time sleep);
+use Test::Builder ();
+use XML::LibXML ();
+use Apache::Test ();
+use Apache::TestRequest ();
+use HTTP::Request ();
+
+our @EXPORT = qw(
+    ms_parse ms_validate ms_xpc ms_responses ms_by_href ms_prop ms_description ms_207
+    ms_log_mark ms_log_since ms_expect_log ms_allow_log ms_expected_log
+    ms_url ms_request ms_raw ms_raw_build ms_raw_request ms_gunzip
+);
+
+my $DAV = 'DAV:';
+my $SCHEMA_FILE = rel2abs(catfile(dirname(__FILE__), '..', 'schema', 'multistatus.rng'));
+my $schema;
+
+sub _tb { Test::Builder->new }
+
+# ------------------------------------------------------------------ parsing
+
+sub _schema {
+    $schema ||= XML::LibXML::RelaxNG->new(location => $SCHEMA_FILE);
+    return $schema;
+}
+
+# Returns (doc, undef) or (undef, reason).
+sub _parse_and_validate {
+    my ($body) = @_;
+    return (undef, 'no body') unless defined $body && length $body;
+    my $doc = eval {
+        XML::LibXML->new(no_network => 1, load_ext_dtd => 0, expand_entities => 0)
+                   ->parse_string($body);
+    };
+    return (undef, "not well-formed XML: " . ($@ || 'unknown error')) unless $doc;
+    my $ok = eval { _schema()->validate($doc); 1 };
+    return (undef, "not valid against multistatus.rng: " . ($@ || 'unknown error'))
+        unless $ok;
+    return ($doc, undef);
+}
+
+sub _excerpt {
+    my ($body) = @_;
+    return '(undef)' unless defined $body;
+    return length($body) > 4000 ? substr($body, 0, 4000) . "\n... (" . length($body) . " bytes)" : $body;
+}
+
+sub ms_validate {
+    my ($body) = @_;
+    my (undef, $err) = _parse_and_validate($body);
+    return $err;
+}
+
+sub ms_parse {
+    my ($body, $what) = @_;
+    my ($doc, $err) = _parse_and_validate($body);
+    unless ($doc) {
+        _tb()->diag("body" . ($what ? " of $what" : '') . ":\n" . _excerpt($body));
+        croak "ms_parse" . ($what ? " ($what)" : '') . ": $err";
+    }
+    return $doc;
+}
+
+sub ms_xpc {
+    my ($node) = @_;
+    my $xpc = XML::LibXML::XPathContext->new($node);
+    $xpc->registerNs(d => $DAV);
+    return $xpc;
+}
+
+sub _text {
+    my ($node) = @_;
+    return defined $node ? $node->textContent : undef;
+}
+
+sub _error_list {
+    my ($xpc, $parent) = @_;
+    my ($err) = $xpc->findnodes('d:error', $parent);
+    return undef unless $err;
+    return [ map { '{' . ($_->namespaceURI // '') . '}' . $_->localname }
+             grep { $_->nodeType == XML::LibXML::XML_ELEMENT_NODE() } $err->childNodes ];
+}
+
+sub _code {
+    my ($status) = @_;
+    return undef unless defined $status;
+    return $status =~ m{^HTTP/\d\.\d (\d{3})} ? $1 + 0 : undef;
+}
+
+sub ms_responses {
+    my ($doc) = @_;
+    croak 'ms_responses: no document' unless $doc;
+    my $xpc = ms_xpc($doc);
+    my @out;
+    for my $rn ($xpc->findnodes('/d:multistatus/d:response')) {
+        my @hrefs = map { $_->textContent } $xpc->findnodes('d:href', $rn);
+        my ($st) = $xpc->findnodes('d:status', $rn);
+        my ($desc) = $xpc->findnodes('d:responsedescription', $rn);
+        my ($loc) = $xpc->findnodes('d:location/d:href', $rn);
+        my %r = (
+            href        => $hrefs[0],
+            hrefs       => \@hrefs,
+            status      => _text($st),
+            code        => _code(_text($st)),
+            description => _text($desc),
+            error       => _error_list($xpc, $rn),
+            location    => _text($loc),
+            node        => $rn,
+            propstats   => [],
+        );
+        for my $psn ($xpc->findnodes('d:propstat', $rn)) {
+            my ($pst) = $xpc->findnodes('d:status', $psn);
+            my ($pdesc) = $xpc->findnodes('d:responsedescription', $psn);
+            my %ps = (
+                status      => _text($pst),
+                code        => _code(_text($pst)),
+                description => _text($pdesc),
+                error       => _error_list($xpc, $psn),
+                node        => $psn,
+                props       => [],
+            );
+            for my $pn ($xpc->findnodes('d:prop/*', $psn)) {
+                my $inner = join '', map { $_->toString } $pn->childNodes;
+                push @{ $ps{props} }, {
+                    ns         => $pn->namespaceURI // '',
+                    name       => $pn->localname,
+                    prefix     => $pn->prefix,
+                    lang       => $pn->getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang'),
+                    value_xml  => $inner,
+                    value_text => $pn->textContent,
+                    empty      => ($pn->hasChildNodes ? 0 : 1),
+                    node       => $pn,
+                    status     => $ps{status},
+                    code       => $ps{code},
+                };
+            }
+            push @{ $r{propstats} }, \%ps;
+        }
+        push @out, \%r;
+    }
+    return @out;
+}
+
+sub ms_by_href {
+    my ($doc) = @_;
+    my %h;
+    for my $r (ms_responses($doc)) {
+        croak "ms_by_href: href $r->{href} appears twice" if exists $h{ $r->{href} };
+        $h{ $r->{href} } = $r;
+    }
+    return \%h;
+}
+
+sub ms_prop {
+    my ($resp, $ns, $name) = @_;
+    for my $ps (@{ $resp->{propstats} || [] }) {
+        for my $p (@{ $ps->{props} }) {
+            return $p if $p->{ns} eq $ns && $p->{name} eq $name;
+        }
+    }
+    return undef;
+}
+
+sub ms_description {
+    my ($doc) = @_;
+    my ($d) = ms_xpc($doc)->findnodes('/d:multistatus/d:responsedescription');
+    return _text($d);
+}
+
+sub ms_gunzip {
+    my ($bytes) = @_;
+    require IO::Uncompress::Gunzip;
+    my $out;
+    no warnings 'once';
+    IO::Uncompress::Gunzip::gunzip(\$bytes => \$out)
+        or die "gunzip failed: $IO::Uncompress::Gunzip::GunzipError\n";
+    return $out;
+}
+
+sub ms_207 {
+    my ($res, $name, %opt) = @_;
+    my $tb = _tb();
+    my $want_ct = $opt{content_type} // 'application/xml; charset=utf-8';
+    my @why;
+    my $body = $res->content;
+    if ($opt{gunzip}) {
+        my $ce = $res->header('Content-Encoding') // '';
+        push @why, "Content-Encoding is '$ce', not gzip" unless $ce eq 'gzip';
+        $body = eval { ms_gunzip($body) };
+        push @why, "cannot gunzip the body: $@" unless defined $body;
+    }
+    push @why, 'status is ' . $res->status_line . ', not 207' unless $res->code == 207;
+    my $ct = $res->header('Content-Type') // '(none)';
+    push @why, "Content-Type is '$ct', not '$want_ct'" unless $ct eq $want_ct;
+    my ($doc, $err);
+    if (defined $body) {
+        push @why, 'body does not start with <?xml version="1.0" encoding="utf-8"?>'
+            unless $body =~ /\A<\?xml version="1\.0" encoding="utf-8"\?>/;
+        ($doc, $err) = _parse_and_validate($body);
+        push @why, $err if $err;
+    }
+    my $ok = $tb->ok(!@why, $name // '207 Multi-Status');
+    unless ($ok) {
+        $tb->diag("  $_") for @why;
+        $tb->diag("headers:\n" . $res->headers->as_string);
+        $tb->diag("body:\n" . _excerpt($body));
+    }
+    return $ok ? $doc : undef;
+}
+
+# ------------------------------------------------------------------ error log
+
+sub _t_logs {
+    my $logs = eval { Apache::Test::vars('t_logs') };
+    return $logs if $logs;
+    return rel2abs(catfile(dirname(__FILE__), '..', 'logs'));
+}
+sub _error_log    { catfile(_t_logs(), 'error_log') }
+sub _expected_log { catfile(_t_logs(), 'expected_log_lines') }
+
+sub ms_log_mark {
+    my $size = -s _error_log();
+    return $size || 0;
+}
+
+sub ms_log_since {
+    my ($mark) = @_;
+    $mark ||= 0;
+    my $file = _error_log();
+    open my $fh, '<', $file or return ();
+    my $size = -s $fh || 0;
+    $mark = 0 if $mark > $size;     # the log was reset
+    seek $fh, $mark, SEEK_SET;
+    local $/ = "\n";
+    my @lines = <$fh>;
+    close $fh;
+    pop @lines if @lines && $lines[-1] !~ /\n\z/;   # a line being written
+    chomp @lines;
+    return @lines;
+}
+
+sub ms_expected_log {
+    my @lines = @_;
+    return unless @lines;
+    my $file = _expected_log();
+    open my $fh, '>>', $file or die "cannot append to $file: $!";
+    flock $fh, LOCK_EX;
+    print $fh "$_\n" for @lines;
+    close $fh;
+    return;
+}
+
+sub _wait_for {
+    my ($mark, $re, $timeout) = @_;
+    my $until = time + $timeout;
+    my @all;
+    while (1) {
+        @all = ms_log_since($mark);
+        my @hit = grep { $_ =~ $re } @all;
+        return (\@hit, \@all) if @hit || time >= $until;
+        sleep 0.05;
+    }
+}
+
+sub ms_allow_log {
+    my ($mark, $re, %opt) = @_;
+    my ($hit) = _wait_for($mark, $re, $opt{wait} // 0);
+    ms_expected_log(@$hit);
+    return @$hit;
+}
+
+sub ms_expect_log {
+    my ($mark, $re, $name, %opt) = @_;
+    my ($hit, $all) = _wait_for($mark, $re, $opt{timeout} // 5);
+    ms_expected_log(@$hit);
+    my $tb = _tb();
+    my $ok = $tb->ok(scalar(@$hit), $name // "error_log has a line matching $re");
+    unless ($ok) {
+        $tb->diag("no line matching $re in error_log since offset $mark; new lines:");
+        $tb->diag("  $_") for @$all;
+    }
+    return @$hit;
+}
+
+# ------------------------------------------------------------------ HTTP
+
+sub _port {
+    my $port = eval { Apache::Test::vars('port') };
+    croak 'cannot find the test server port' unless $port;
+    return $port;
+}
+
+sub ms_url {
+    my ($path) = @_;
+    return 'http://127.0.0.1:' . _port() . $path;
+}
+
+sub _pairs {
+    my ($h) = @_;
+    return () unless $h;
+    return ref $h eq 'HASH' ? map { ($_ => $h->{$_}) } sort keys %$h : @$h;
+}
+
+sub ms_request {
+    my ($method, $path, %opt) = @_;
+    my $req = HTTP::Request->new($method => ms_url($path), [ _pairs($opt{headers}) ],
+                                 $opt{body});
+    $req->header('Content-Length' => length $opt{body}) if defined $opt{body};
+    return Apache::TestRequest::user_agent(reset => 0)->request($req);
+}
+
+sub ms_raw_build {
+    my ($method, $path, %opt) = @_;
+    my $proto = $opt{proto} // 'HTTP/1.1';
+    my @h = _pairs($opt{headers});
+    my %have = map { lc($h[2 * $_]) => 1 } 0 .. (@h / 2 - 1);
+    my $text = "$method $path $proto\r\n";
+    $text .= 'Host: 127.0.0.1:' . _port() . "\r\n" unless $have{host} || $opt{no_host};
+    while (my ($k, $v) = splice @h, 0, 2) {
+        $text .= "$k: $v\r\n";
+    }
+    if (defined $opt{body} && !$have{'content-length'} && !$have{'transfer-encoding'}) {
+        $text .= 'Content-Length: ' . length($opt{body}) . "\r\n";
+    }
+    unless ($have{connection}) {
+        if ($opt{keepalive}) {
+            $text .= "Connection: keep-alive\r\n" if $proto eq 'HTTP/1.0';
+        }
+        else {
+            $text .= "Connection: close\r\n";
+        }
+    }
+    $text .= "\r\n";
+    $text .= $opt{body} if defined $opt{body};
+    return $text;
+}
+
+sub ms_raw_request {
+    my ($method, $path, %opt) = @_;
+    my $timeout = delete $opt{timeout};
+    my ($r) = ms_raw(ms_raw_build($method, $path, %opt),
+                     defined $timeout ? (timeout => $timeout) : ());
+    return $r;
+}
+
+# Parses one response at the start of $$buf.  Returns the hash and removes
+# it from $$buf, or returns undef when more bytes are needed (at EOF, a body
+# delimited by the end of the connection is complete).
+sub _parse_one {
+    my ($buf, $is_head, $eof) = @_;
+    my $end = index $$buf, "\r\n\r\n";
+    return undef if $end < 0;
+    my $head = substr $$buf, 0, $end;
+    my ($status_line, @hl) = split /\r\n/, $head;
+    my ($proto, $code, $reason) = $status_line =~ m{^(HTTP/\d\.\d) (\d{3})(?: (.*))?$}
+        or die "bad status line: $status_line\n";
+    my (%h, @list);
+    for (@hl) {
+        my ($k, $v) = /^([^:]+):[ \t]*(.*?)[ \t]*$/ or die "bad header line: $_\n";
+        push @list, [ $k, $v ];
+        $h{ lc $k } = exists $h{ lc $k } ? "$h{lc $k}, $v" : $v;
+    }
+    my %r = (status_line => $status_line, proto => $proto, code => $code + 0,
+             reason => $reason // '', headers => \%h, header_list => \@list,
+             head => $head, chunked => 0, body => '');
+    my $pos = $end + 4;
+    if ($is_head || $code =~ /^1/ || $code == 204 || $code == 304) {
+        substr($$buf, 0, $pos) = '';
+        return \%r;
+    }
+    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        $r{chunked} = 1;
+        my $body = '';
+        while (1) {
+            my $eol = index $$buf, "\r\n", $pos;
+            return undef if $eol < 0;
+            my ($size) = substr($$buf, $pos, $eol - $pos) =~ /^([0-9a-fA-F]+)/
+                or die "bad chunk size line\n";
+            $size = hex $size;
+            $pos = $eol + 2;
+            if ($size == 0) {
+                # trailers, up to an empty line
+                while (1) {
+                    my $e = index $$buf, "\r\n", $pos;
+                    return undef if $e < 0;
+                    my $line = substr $$buf, $pos, $e - $pos;
+                    $pos = $e + 2;
+                    last if $line eq '';
+                }
+                last;
+            }
+            return undef if length($$buf) < $pos + $size + 2;
+            $body .= substr $$buf, $pos, $size;
+            $pos += $size + 2;
+        }
+        $r{body} = $body;
+    }
+    elsif (defined $h{'content-length'}) {
+        my $len = $h{'content-length'};
+        return undef if length($$buf) < $pos + $len;
+        $r{body} = substr $$buf, $pos, $len;
+        $pos += $len;
+    }
+    else {
+        return undef unless $eof;
+        $r{body} = substr $$buf, $pos;
+        $pos = length $$buf;
+    }
+    substr($$buf, 0, $pos) = '';
+    return \%r;
+}
+
+sub ms_raw {
+    my ($requests, %opt) = @_;
+    my @reqs = ref $requests ? @$requests : ($requests);
+    my $timeout = $opt{timeout} // 10;
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => _port(),
+                                     Proto => 'tcp', Timeout => $timeout)
+        or croak "cannot connect to 127.0.0.1:" . _port() . ": $!";
+    binmode $sock;
+    $sock->autoflush(1);
+    print $sock join '', @reqs;
+
+    my @heads = map { /^HEAD / ? 1 : 0 } @reqs;
+    my (@out, @interim);
+    my $buf = '';
+    my $eof = 0;
+    my $sel = IO::Select->new($sock);
+    my $until = time + $timeout;
+    while (@out < @reqs) {
+        # parse what we have
+        while (@out < @reqs) {
+            my $r = _parse_one(\$buf, $heads[@out], $eof);
+            last unless $r;
+            if ($r->{code} >= 100 && $r->{code} < 200 && $r->{code} != 101) {
+                push @interim, $r;
+                next;
+            }
+            $r->{interim} = [ splice @interim ];
+            push @out, $r;
+        }
+        last if @out == @reqs || $eof;
+        my $left = $until - time;
+        last if $left <= 0;
+        next unless $sel->can_read($left);
+        my $n = sysread $sock, my $chunk, 65536;
+        if (!$n) {
+            $eof = 1;
+            next;
+        }
+        $buf .= $chunk;
+    }
+    close $sock;
+    croak sprintf('ms_raw: got %d of %d responses (%s); unparsed: %s', scalar @out,
+                  scalar @reqs, $eof ? 'connection closed' : 'timeout', _excerpt($buf))
+        if @out < @reqs;
+    return wantarray ? @out : $out[0];
+}
+
+1;
