@@ -63,6 +63,7 @@ typedef struct ms_prop {
 typedef struct ms_propstat {
     int status;
     ms_prop *first, *last;
+    int keep;                   /* rendered even when it holds nothing */
     const char *desc;
     apr_size_t desc_len;
     ms_ns *err_ns;
@@ -90,6 +91,7 @@ struct ms_response {
     apr_size_t desc_len;
     ms_propstat *ps_first, *ps_last;
     int hidden;
+    int is_base;                /* the request-URI's own response */
 };
 
 typedef struct chunk {
@@ -123,6 +125,13 @@ struct ms_doc {
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     unsigned ns_generated;
     apr_uint32_t stamp;
+
+    ms_doc_rules rules;
+    ms_ns **want_ns;            /* rules.want, resolved */
+    apr_size_t *want_len;
+    int base_done;              /* the request-URI's response was rendered */
+    char *held;                 /* rendered responses waiting for it */
+    apr_size_t held_len, held_cap;
 
     const char *desc;           /* multistatus-level, escaped */
     apr_size_t desc_len;
@@ -345,6 +354,8 @@ static apr_status_t doc_cleanup(void *data)
     doc->out = NULL;
     free(doc->scratch);
     doc->scratch = NULL;
+    free(doc->held);
+    doc->held = NULL;
     return APR_SUCCESS;
 }
 
@@ -630,6 +641,18 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
     return NULL;
 }
 
+/* Do two hrefs name the same resource (a collection's trailing slash
+ * being optional)? */
+static int same_resource(const char *a, apr_size_t alen, const char *b,
+                         apr_size_t blen)
+{
+    if (alen && a[alen - 1] == '/')
+        alen--;
+    if (blen && b[blen - 1] == '/')
+        blen--;
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **out)
 {
@@ -671,6 +694,8 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
     resp->href_len = href_len;
     resp->href_xml_len = ms_href_xml_len(href, href_len);
     resp->path = dpath ? rstrdup(resp, dpath, strlen(dpath)) : NULL;
+    resp->is_base = same_resource(href, href_len, doc->base_href,
+                                  doc->base_href_len);
     resp->prev = doc->open_last;
     if (doc->open_last)
         doc->open_last->next = resp;
@@ -764,6 +789,11 @@ apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
         return rv;
     return prep_text(resp->doc, resp, "a responsedescription", text,
                      &resp->desc, &resp->desc_len);
+}
+
+static int propstat_empty(const ms_propstat *ps)
+{
+    return !ps->first && !ps->desc && !ps->err_name && !ps->keep;
 }
 
 static ms_propstat *propstat_get(ms_response *resp, int status)
@@ -989,6 +1019,123 @@ apr_status_t ms_doc_hide(ms_response *resp)
 }
 
 /* ---------------------------------------------------------------- */
+/* Property-method rules                                             */
+
+apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
+{
+    apr_size_t i;
+    const char *why = NULL;
+
+    doc->rules = *rules;
+    doc->want_ns = apr_pcalloc(doc->pool, (rules->nwant + 1)
+                                          * sizeof(ms_ns *));
+    doc->want_len = apr_pcalloc(doc->pool, (rules->nwant + 1)
+                                           * sizeof(apr_size_t));
+    for (i = 0; i < rules->nwant; i++) {
+        doc->want_ns[i] = ns_get(doc, rules->want[i].ns, &why);
+        if (!doc->want_ns[i] || !ms_xml_is_ncname(rules->want[i].name)) {
+            doc->rules.nwant = 0;
+            return refuse(doc, MS_EINVAL, NULL, "requested property "
+                          "{%.100s}%.100s cannot be answered: %s",
+                          rules->want[i].ns ? rules->want[i].ns : "",
+                          rules->want[i].name ? rules->want[i].name : "",
+                          why ? why : "not an XML name");
+        }
+        doc->want_len[i] = strlen(rules->want[i].name);
+    }
+    return APR_SUCCESS;
+}
+
+int ms_doc_response_failed(const ms_response *resp)
+{
+    const ms_propstat *ps;
+
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        if (ps->first && (ps->status < 200 || ps->status > 299))
+            return 1;
+    }
+    return 0;
+}
+
+/* Append an existing property to the propstat of @a status. */
+static void prop_append(ms_response *resp, ms_prop *p, int status)
+{
+    ms_propstat *ps = propstat_get(resp, status);
+
+    p->next = NULL;
+    if (ps->last)
+        ps->last->next = p;
+    else
+        ps->first = p;
+    ps->last = p;
+}
+
+static void apply_rules(ms_response *resp)
+{
+    ms_doc *doc = resp->doc;
+    const ms_doc_rules *ru = &doc->rules;
+    ms_propstat *ps;
+    ms_prop *p, *next;
+    apr_size_t i;
+
+    if (resp->is_base && ru->noroot)
+        resp->hidden = 1;
+    if (resp->status || resp->hidden)
+        return;
+    for (i = 0; i < ru->nwant; i++) {
+        if (!prop_find(resp, doc->want_ns[i], ru->want[i].name, 0)) {
+            p = ralloc(resp, sizeof(*p));
+            memset(p, 0, sizeof(*p));
+            p->ns = doc->want_ns[i];
+            p->name = ru->want[i].name;
+            p->name_len = doc->want_len[i];
+            prop_append(resp, p, ru->want_status ? ru->want_status : 404);
+        }
+    }
+    if (ru->propname) {
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            for (p = ps->first; p; p = p->next) {
+                p->kind = MS_VALUE_NONE;
+                p->value = NULL;
+                p->value_len = 0;
+            }
+        }
+    }
+    if (ru->atomic && ms_doc_response_failed(resp)) {
+        /* move every 2xx property to 424, values dropped (RFC 4918 9.2) */
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            if (ps->status < 200 || ps->status > 299)
+                continue;
+            for (p = ps->first; p; p = next) {
+                next = p->next;
+                p->kind = MS_VALUE_NONE;
+                p->value = NULL;
+                p->value_len = 0;
+                prop_append(resp, p, 424);
+            }
+            ps->first = ps->last = NULL;
+            ps->desc = NULL;
+            ps->err_name = NULL;
+        }
+    }
+    if (ru->minimal) {
+        int left = 0;
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            if (ps->status == 404) {
+                ps->first = ps->last = NULL;
+                ps->desc = NULL;
+                ps->err_name = NULL;
+            }
+            left |= !propstat_empty(ps);
+        }
+        /* RFC 4918 wants one propstat at least: an empty 200 says "nothing
+         * else to report" without breaking the grammar */
+        if (!left && resp->ps_first)
+            propstat_get(resp, 200)->keep = 1;
+    }
+}
+
+/* ---------------------------------------------------------------- */
 /* Output                                                            */
 
 static apr_status_t ship(ms_doc *doc, int flush);
@@ -1137,11 +1284,6 @@ static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
         return;
     ns->stamp = stamp;
     put_decl(w, ns);
-}
-
-static int propstat_empty(const ms_propstat *ps)
-{
-    return !ps->first && !ps->desc && !ps->err_name;
 }
 
 static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
@@ -1296,6 +1438,34 @@ static apr_status_t commit_streaming(ms_doc *doc)
     return commit(doc, -1, prolog, len);
 }
 
+static char *held_reserve(ms_doc *doc, apr_size_t n)
+{
+    if (doc->held_cap - doc->held_len < n) {
+        apr_size_t cap = doc->held_cap ? doc->held_cap * 2 : CHUNK_SIZE;
+        while (cap - doc->held_len < n)
+            cap *= 2;
+        doc->held = realloc(doc->held, cap);
+        if (!doc->held)
+            abort();
+        doc->held_cap = cap;
+    }
+    return doc->held + doc->held_len;
+}
+
+/* The request-URI's response is out (or will never come): what waited
+ * for it follows it. */
+static void release_held(ms_doc *doc)
+{
+    doc->base_done = 1;
+    if (doc->held_len) {
+        memcpy(out_reserve(doc, doc->held_len), doc->held, doc->held_len);
+        doc->out_len += doc->held_len;
+    }
+    free(doc->held);
+    doc->held = NULL;
+    doc->held_len = doc->held_cap = 0;
+}
+
 /* Render one response (closing it), unless hidden; frees it. */
 static apr_status_t render_and_free(ms_response *resp)
 {
@@ -1309,9 +1479,15 @@ static apr_status_t render_and_free(ms_response *resp)
         doc->preparing--;
     }
     unlink_open(resp);
+    apply_rules(resp);
+    if (resp->hidden && resp->is_base)
+        release_held(doc);
     if (!resp->hidden && !doc->aborted) {
         const ms_propstat *ps;
         int any = resp->status != 0;
+        /* while the request-URI's response is awaited, the others wait in
+         * the held buffer (root_first) */
+        int hold = doc->rules.root_first && !doc->base_done && !resp->is_base;
 
         for (ps = resp->ps_first; ps && !any; ps = ps->next)
             any = !propstat_empty(ps);
@@ -1327,17 +1503,22 @@ static apr_status_t render_and_free(ms_response *resp)
                          "for this resource";
             resp->desc_len = strlen(resp->desc);
         }
-        /* before the root is written, its namespaces go on the root
-         * (on_root was set when they were created), so no stamp is
-         * needed then; after, each response declares its own */
+        /* namespaces not on the root are declared on the response; two
+         * stamps because the counting pass and the writing pass both
+         * need the declarations */
         doc->stamp++;
         render_response(&w, resp, doc->stamp);
-        w.p = out_reserve(doc, w.n);
+        w.p = hold ? held_reserve(doc, w.n) : out_reserve(doc, w.n);
         w.n = 0;
         doc->stamp++;
         render_response(&w, resp, doc->stamp);
-        doc->out_len += w.n;
+        if (hold)
+            doc->held_len += w.n;
+        else
+            doc->out_len += w.n;
         doc->rendered++;
+        if (resp->is_base)
+            release_held(doc);
         if (!doc->committed) {
             if (doc->pend_bytes + doc->out_len > doc->opts.buffer_size)
                 rv = commit_streaming(doc);
@@ -1430,6 +1611,7 @@ static apr_status_t finish_tail(ms_doc *doc)
     apr_status_t rv = APR_SUCCESS;
     int pass;
 
+    release_held(doc);
     if (doc->limited)
         render_own(doc, 507, apr_psprintf(doc->pool,
                    "the listing was truncated after %" APR_SIZE_T_FMT
