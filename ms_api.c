@@ -353,13 +353,21 @@ MS_DECLARE(int) ms_response_status(const ms_response *resp)
 MS_DECLARE(apr_status_t) ms_add_status(request_rec *r, const char *path,
                                        int status, const char *description)
 {
+    ms_doc *doc;
     ms_response *resp;
-    apr_status_t rv = ms_response_open(r, path, &resp);
+    int created = 0;
+    apr_status_t rv = doc_for(r, &doc);
 
     if (rv == APR_SUCCESS)
-        rv = ms_doc_set_status(resp, status);
+        rv = ms_doc_open_ex(doc, path, 0, &resp, &created);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = ms_doc_set_status(resp, status);
     if (rv == APR_SUCCESS && description)
         rv = ms_doc_set_description(resp, description);
+    /* one call, one result: a refused one leaves nothing behind */
+    if (rv != APR_SUCCESS && created)
+        ms_doc_drop(resp);
     return rv;
 }
 

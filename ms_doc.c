@@ -28,6 +28,7 @@
 #define CHUNK_SIZE   16384   /* output chunk: a socket write's worth */
 #define BLOCK_FIRST  1024    /* a response's first arena block */
 #define MAX_SPARES   8       /* first blocks kept for reuse */
+#define OPEN_SCAN_MAX 16       /* open responses found by a scan, not a hash */
 #define ALIGN(n)     (((n) + 7) & ~(apr_size_t)7)
 
 typedef struct ms_ns {
@@ -111,7 +112,7 @@ struct ms_doc {
     apr_size_t base_href_len;
     apr_size_t origin_len;
 
-    apr_hash_t *open_by_href;
+    apr_hash_t *open_by_href;   /* used once many responses are open */
     ms_response *open_first, *open_last;
     apr_size_t open_count;
     apr_size_t opened;          /* responses ever opened (for the limit) */
@@ -312,7 +313,8 @@ static void unlink_open(ms_response *resp)
 {
     ms_doc *doc = resp->doc;
 
-    apr_hash_set(doc->open_by_href, resp->href, resp->href_len, NULL);
+    if (doc->open_by_href)
+        apr_hash_set(doc->open_by_href, resp->href, resp->href_len, NULL);
     if (resp->prev)
         resp->prev->next = resp->next;
     else
@@ -390,7 +392,6 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
     doc->opts.origin = opts->origin ? opts->origin : "";
     doc->origin_len = strlen(doc->opts.origin);
     doc->base_len = strlen(doc->opts.base_path);
-    doc->open_by_href = apr_hash_make(pool);
     doc->ns_by_uri = apr_hash_make(pool);
 
     doc->dav = apr_pcalloc(pool, sizeof(ms_ns));
@@ -525,7 +526,10 @@ static apr_status_t prep_text(ms_doc *doc, ms_response *resp,
         return refuse(doc, MS_EINVAL, resp ? resp->href : NULL,
                       "%s holds %s", what, bad);
     p = resp ? ralloc(resp, esc + 1) : apr_palloc(doc->pool, esc + 1);
-    *ms_xml_text_to(p, text, len, 0) = '\0';
+    if (esc == len)
+        memcpy(p, text, len + 1);       /* nothing to escape */
+    else
+        *ms_xml_text_to(p, text, len, 0) = '\0';
     *out = p;
     *out_len = esc;
     return APR_SUCCESS;
@@ -641,6 +645,21 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
     return NULL;
 }
 
+/* The open response of @a href.  Handlers that close as they go have one
+ * or two open at a time: a scan beats hashing every href three times. */
+static ms_response *find_open(ms_doc *doc, const char *href, apr_size_t len)
+{
+    ms_response *o;
+
+    if (doc->open_by_href)
+        return apr_hash_get(doc->open_by_href, href, len);
+    for (o = doc->open_last; o; o = o->prev) {
+        if (o->href_len == len && memcmp(o->href, href, len) == 0)
+            return o;
+    }
+    return NULL;
+}
+
 /* Do two hrefs name the same resource (a collection's trailing slash
  * being optional)? */
 static int same_resource(const char *a, apr_size_t alen, const char *b,
@@ -655,6 +674,12 @@ static int same_resource(const char *a, apr_size_t alen, const char *b,
 
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **out)
+{
+    return ms_doc_open_ex(doc, path, encoded, out, NULL);
+}
+
+apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
+                            ms_response **out, int *created)
 {
     ms_response *resp;
     const char *href, *dpath, *bad;
@@ -672,9 +697,10 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                       path ? "an empty" : "a NULL");
     bad = build_href(doc, path, encoded, &href, &href_len, &dpath);
     if (bad)
-        return refuse(doc, MS_EINVAL, NULL, "href '%.200s' refused: %s",
-                      path, bad);
-    resp = apr_hash_get(doc->open_by_href, href, href_len);
+        return refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
+    resp = find_open(doc, href, href_len);
+    if (created)
+        *created = resp == NULL;
     if (resp) {
         *out = resp;
         return APR_SUCCESS;
@@ -704,7 +730,16 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
     doc->open_last = resp;
     doc->open_count++;
     doc->opened++;
-    apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
+    if (doc->open_by_href) {
+        apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
+    }
+    else if (doc->open_count > OPEN_SCAN_MAX) {
+        /* many open at once (a buffering handler): index them */
+        ms_response *o;
+        doc->open_by_href = apr_hash_make(doc->pool);
+        for (o = doc->open_first; o; o = o->next)
+            apr_hash_set(doc->open_by_href, o->href, o->href_len, o);
+    }
     *out = resp;
     return APR_SUCCESS;
 }
@@ -1205,26 +1240,42 @@ static apr_status_t ship(ms_doc *doc, int flush)
     return rv;
 }
 
-/* A writer: counts when p is NULL, writes otherwise. */
+/* A writer writes into [p, end) and always counts in n; when a piece does
+ * not fit (or p is NULL from the start) it stops writing and only counts,
+ * so the caller can reserve n bytes and render again. */
 typedef struct {
-    char *p;
+    char *p, *end;
     apr_size_t n;
 } writer;
 
+static APR_INLINE int room(writer *w, apr_size_t len)
+{
+    if (w->p && (apr_size_t)(w->end - w->p) < len)
+        w->p = NULL;
+    return w->p != NULL;
+}
+
 static APR_INLINE void put(writer *w, const char *s, apr_size_t len)
 {
-    if (w->p) {
+    if (room(w, len)) {
         memcpy(w->p, s, len);
         w->p += len;
     }
     w->n += len;
+}
+
+static APR_INLINE void writer_at(writer *w, char *p, apr_size_t size)
+{
+    w->p = p;
+    w->end = p + size;
+    w->n = 0;
 }
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
 static void put_href(writer *w, const char *href, apr_size_t len,
                      apr_size_t xml_len)
 {
-    if (w->p) {
+    if (room(w, xml_len)) {
         if (xml_len == len) {
             memcpy(w->p, href, len);
             w->p += len;
@@ -1370,7 +1421,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
     static const char head[] =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         "<D:multistatus xmlns:D=\"DAV:\"";
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     ms_ns *ns;
     char *buf;
     int pass;
@@ -1390,8 +1441,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
             buf = malloc(w.n);
             if (!buf)
                 abort();
-            w.p = buf;
-            w.n = 0;
+            writer_at(&w, buf, w.n);
         }
     }
     return buf;
@@ -1470,8 +1520,9 @@ static void release_held(ms_doc *doc)
 static apr_status_t render_and_free(ms_response *resp)
 {
     ms_doc *doc = resp->doc;
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
+    char *p;
 
     if (doc->io.prepare && !doc->aborted) {
         doc->preparing++;
@@ -1503,15 +1554,22 @@ static apr_status_t render_and_free(ms_response *resp)
                          "for this resource";
             resp->desc_len = strlen(resp->desc);
         }
-        /* namespaces not on the root are declared on the response; two
-         * stamps because the counting pass and the writing pass both
-         * need the declarations */
+        /* first try in the room left in the current buffer; if the
+         * response does not fit, reserve what it counted and render again
+         * (namespaces not on the root are declared per response: a new
+         * stamp for each pass) */
+        p = hold ? held_reserve(doc, 512) : out_reserve(doc, 512);
+        writer_at(&w, p, hold ? doc->held_cap - doc->held_len
+                              : doc->out_cap - doc->out_len);
         doc->stamp++;
         render_response(&w, resp, doc->stamp);
-        w.p = hold ? held_reserve(doc, w.n) : out_reserve(doc, w.n);
-        w.n = 0;
-        doc->stamp++;
-        render_response(&w, resp, doc->stamp);
+        if (!w.p) {
+            apr_size_t need = w.n;
+            p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
+            writer_at(&w, p, need);
+            doc->stamp++;
+            render_response(&w, resp, doc->stamp);
+        }
         if (hold)
             doc->held_len += w.n;
         else
@@ -1580,7 +1638,7 @@ apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text)
 /* A response for the request-URI that the module adds itself. */
 static void render_own(ms_doc *doc, int status, const char *why)
 {
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_size_t esc = 0, xl = ms_href_xml_len(doc->base_href,
                                              doc->base_href_len);
     int pass;
@@ -1593,21 +1651,19 @@ static void render_own(ms_doc *doc, int status, const char *why)
         PUTS(&w, "</D:href>");
         put_status(&w, status);
         PUTS(&w, "<D:responsedescription>");
-        if (w.p)
+        if (room(&w, esc))
             w.p = ms_xml_text_to(w.p, why, strlen(why), 0);
         w.n += esc;
         PUTS(&w, "</D:responsedescription></D:response>");
-        if (pass == 0) {
-            w.p = out_reserve(doc, w.n);
-            w.n = 0;
-        }
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
     }
     doc->out_len += w.n;
 }
 
 static apr_status_t finish_tail(ms_doc *doc)
 {
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
     int pass;
 
@@ -1621,10 +1677,8 @@ static apr_status_t finish_tail(ms_doc *doc)
         if (doc->desc)
             put_desc(&w, doc->desc, doc->desc_len);
         PUTS(&w, "</D:multistatus>\n");
-        if (pass == 0) {
-            w.p = out_reserve(doc, w.n);
-            w.n = 0;
-        }
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
     }
     doc->out_len += w.n;
     doc->finished = 1;
@@ -1682,6 +1736,12 @@ apr_status_t ms_doc_fail(ms_doc *doc, int status, const char *why)
     render_own(doc, status_ok(status) ? status : 500, why ? why : "");
     doc->limited = 0;
     return finish_tail(doc);
+}
+
+void ms_doc_drop(ms_response *resp)
+{
+    unlink_open(resp);
+    response_free(resp);
 }
 
 void ms_doc_discard(ms_doc *doc)

@@ -77,6 +77,12 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
 /* Responses (see mod_multistatus.h for the contracts). */
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **resp);
+/* As ms_doc_open(); *created says whether the response is new. */
+apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
+                            ms_response **resp, int *created);
+/* Forget an open response without rendering it (a refused one-call
+ * registration must leave no trace). */
+void ms_doc_drop(ms_response *resp);
 apr_status_t ms_doc_set_status(ms_response *resp, int status);
 apr_status_t ms_doc_set_location(ms_response *resp, const char *path);
 apr_status_t ms_doc_set_error(ms_response *resp, const char *ns,
