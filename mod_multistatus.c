@@ -31,6 +31,8 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     conf->href_uri = MS_UNSET;
     conf->buffer_size = MS_UNSET;
     conf->max_responses = MS_UNSET;
+    conf->prefer = MS_UNSET;
+    conf->depth_infinity = MS_UNSET;
     return conf;
 }
 
@@ -47,6 +49,8 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(href_uri);
     MERGE(buffer_size);
     MERGE(max_responses);
+    MERGE(prefer);
+    MERGE(depth_infinity);
     return conf;
 }
 
@@ -121,17 +125,10 @@ static const char *set_max_responses(cmd_parms *cmd, void *dconf,
                : NULL;
 }
 
-static const char *set_enabled(cmd_parms *cmd, void *dconf, int flag)
-{
-    ms_dir_conf *conf = dconf;
-
-    (void)cmd;
-    conf->enabled = flag;
-    return NULL;
-}
-
 static const command_rec ms_cmds[] = {
-    AP_INIT_FLAG("MultiStatus", set_enabled, NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_FLAG("MultiStatus", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(ms_dir_conf, enabled),
+                 RSRC_CONF | ACCESS_CONF,
                  "On (default) lets handlers answer 207 through "
                  "mod_multistatus; Off makes its API refuse (MS_EDISABLED)"),
     AP_INIT_TAKE1("MultiStatusContentType", set_content_type, NULL,
@@ -150,6 +147,16 @@ static const command_rec ms_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "most responses in one body (default 0: no limit); past "
                   "it the body ends with a 507 for the request-URI"),
+    AP_INIT_FLAG("MultiStatusPrefer", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(ms_dir_conf, prefer),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): honour Prefer: return=minimal, depth-noroot "
+                 "and Brief: t on PROPFIND, PROPPATCH and REPORT"),
+    AP_INIT_FLAG("MultiStatusDepthInfinity", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(ms_dir_conf, depth_infinity),
+                 RSRC_CONF | ACCESS_CONF,
+                 "Off (default): ms_propfind_read() refuses Depth: infinity "
+                 "with 403 DAV:propfind-finite-depth; On allows it"),
     { NULL }
 };
 
@@ -175,7 +182,7 @@ static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
     /* Added by name with nothing registered, or the error won: step
      * aside. */
-    if (!rq || rq->error_won) {
+    if (!rq || !rq->doc || rq->error_won) {
         ap_remove_output_filter(f);
         return ap_pass_brigade(f->next, bb);
     }
@@ -249,7 +256,7 @@ static void ms_insert_error_filter(request_rec *r)
 {
     ms_req *rq = ms_req_find(r);
 
-    if (!rq || rq->error_won || ms_doc_finished(rq->doc))
+    if (!rq || !rq->doc || rq->error_won || ms_doc_finished(rq->doc))
         return;
     if (!ms_doc_committed(rq->doc)) {
         drop_results(rq, "the handler returned an error status");
@@ -267,7 +274,7 @@ static int ms_log_transaction(request_rec *r)
     ms_req *rq = ms_req_find(r);
 
     /* a handler that errored before its results could be rendered */
-    if (rq && !rq->error_won && !ms_doc_finished(rq->doc))
+    if (rq && rq->doc && !rq->error_won && !ms_doc_finished(rq->doc))
         drop_results(rq, "the request ended before the body was finished");
     return DECLINED;
 }

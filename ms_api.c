@@ -51,6 +51,7 @@ static apr_status_t io_commit(void *baton, apr_off_t length)
      * body deserves compression like any 200's. */
     if (!apr_table_get(r->subprocess_env, "filter-errordocs"))
         apr_table_setn(r->subprocess_env, "filter-errordocs", "1");
+    ms_props_commit_headers(rq);
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "multistatus: committing 207, %s", length >= 0
                   ? apr_off_t_toa(r->pool, length) : "streamed body");
@@ -136,10 +137,23 @@ ms_req *ms_req_find(request_rec *r)
     return ap_get_module_config(r->request_config, &multistatus_module);
 }
 
+/* The state of @a r, created on first use (no document yet). */
+ms_req *ms_req_get(request_rec *r)
+{
+    ms_req *rq = ms_req_find(r);
+
+    if (!rq) {
+        rq = apr_pcalloc(r->pool, sizeof(*rq));
+        rq->r = r;
+        rq->conf = ms_conf(r);
+        ap_set_module_config(r->request_config, &multistatus_module, rq);
+    }
+    return rq;
+}
+
 /* The document of @a r, created (and the filter inserted) on first use. */
 static apr_status_t doc_for(request_rec *r, ms_doc **doc)
 {
-    const ms_dir_conf *conf;
     ms_req *rq;
     ms_doc_io io;
     ms_doc_opts opts;
@@ -151,7 +165,7 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
         return MS_EINVAL;
     }
     rq = ms_req_find(r);
-    if (rq) {
+    if (rq && rq->doc) {
         if (rq->error_won) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           "multistatus: registration after the handler's "
@@ -161,8 +175,7 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
         *doc = rq->doc;
         return APR_SUCCESS;
     }
-    conf = ms_conf(r);
-    if (conf->enabled == 0) {
+    if (ms_conf(r)->enabled == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "multistatus: MultiStatus Off here; the handler answers "
                       "on its own");
@@ -174,9 +187,7 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
                       "sent");
         return MS_EFINISHED;
     }
-    rq = apr_pcalloc(r->pool, sizeof(*rq));
-    rq->r = r;
-    rq->conf = conf;
+    rq = ms_req_get(r);
     rq->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
 
     memset(&io, 0, sizeof(io));
@@ -191,16 +202,16 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     memset(&opts, 0, sizeof(opts));
     opts.base_path = r->uri;
     opts.origin = ap_construct_url(r->pool, "", r);
-    opts.absolute_uri = conf->href_uri > 0;
-    opts.buffer_size = conf->buffer_size >= 0
-                       ? (apr_size_t)conf->buffer_size
+    opts.absolute_uri = rq->conf->href_uri > 0;
+    opts.buffer_size = rq->conf->buffer_size >= 0
+                       ? (apr_size_t)rq->conf->buffer_size
                        : MS_DEFAULT_BUFFER_SIZE;
-    opts.max_responses = conf->max_responses > 0
-                         ? (apr_size_t)conf->max_responses : 0;
+    opts.max_responses = rq->conf->max_responses > 0
+                         ? (apr_size_t)rq->conf->max_responses : 0;
     rq->doc = ms_doc_create(r->pool, &io, &opts);
+    ms_props_apply_rules(rq);
     rq->f = ap_add_output_filter_handle(ms_filter_handle, rq, r,
                                         r->connection);
-    ap_set_module_config(r->request_config, &multistatus_module, rq);
     *doc = rq->doc;
     return APR_SUCCESS;
 }
@@ -319,6 +330,11 @@ MS_DECLARE(apr_status_t) ms_response_close(ms_response *resp)
     return ms_doc_close(resp);
 }
 
+MS_DECLARE(int) ms_response_failed(const ms_response *resp)
+{
+    return resp ? ms_doc_response_failed(resp) : 0;
+}
+
 MS_DECLARE(const char *) ms_response_href(const ms_response *resp)
 {
     return resp ? ms_doc_response_href(resp) : NULL;
@@ -337,13 +353,21 @@ MS_DECLARE(int) ms_response_status(const ms_response *resp)
 MS_DECLARE(apr_status_t) ms_add_status(request_rec *r, const char *path,
                                        int status, const char *description)
 {
+    ms_doc *doc;
     ms_response *resp;
-    apr_status_t rv = ms_response_open(r, path, &resp);
+    int created = 0;
+    apr_status_t rv = doc_for(r, &doc);
 
     if (rv == APR_SUCCESS)
-        rv = ms_doc_set_status(resp, status);
+        rv = ms_doc_open_ex(doc, path, 0, &resp, &created);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = ms_doc_set_status(resp, status);
     if (rv == APR_SUCCESS && description)
         rv = ms_doc_set_description(resp, description);
+    /* one call, one result: a refused one leaves nothing behind */
+    if (rv != APR_SUCCESS && created)
+        ms_doc_drop(resp);
     return rv;
 }
 
@@ -398,4 +422,8 @@ void ms_register_api(void)
     APR_REGISTER_OPTIONAL_FN(ms_declare_namespace);
     APR_REGISTER_OPTIONAL_FN(ms_flush);
     APR_REGISTER_OPTIONAL_FN(ms_api_version);
+    APR_REGISTER_OPTIONAL_FN(ms_propfind_read);
+    APR_REGISTER_OPTIONAL_FN(ms_propfind_wants);
+    APR_REGISTER_OPTIONAL_FN(ms_proppatch_read);
+    APR_REGISTER_OPTIONAL_FN(ms_response_failed);
 }

@@ -28,6 +28,7 @@
 #define CHUNK_SIZE   16384   /* output chunk: a socket write's worth */
 #define BLOCK_FIRST  1024    /* a response's first arena block */
 #define MAX_SPARES   8       /* first blocks kept for reuse */
+#define OPEN_SCAN_MAX 16       /* open responses found by a scan, not a hash */
 #define ALIGN(n)     (((n) + 7) & ~(apr_size_t)7)
 
 typedef struct ms_ns {
@@ -63,6 +64,7 @@ typedef struct ms_prop {
 typedef struct ms_propstat {
     int status;
     ms_prop *first, *last;
+    int keep;                   /* rendered even when it holds nothing */
     const char *desc;
     apr_size_t desc_len;
     ms_ns *err_ns;
@@ -90,6 +92,7 @@ struct ms_response {
     apr_size_t desc_len;
     ms_propstat *ps_first, *ps_last;
     int hidden;
+    int is_base;                /* the request-URI's own response */
 };
 
 typedef struct chunk {
@@ -109,7 +112,7 @@ struct ms_doc {
     apr_size_t base_href_len;
     apr_size_t origin_len;
 
-    apr_hash_t *open_by_href;
+    apr_hash_t *open_by_href;   /* used once many responses are open */
     ms_response *open_first, *open_last;
     apr_size_t open_count;
     apr_size_t opened;          /* responses ever opened (for the limit) */
@@ -123,6 +126,13 @@ struct ms_doc {
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     unsigned ns_generated;
     apr_uint32_t stamp;
+
+    ms_doc_rules rules;
+    ms_ns **want_ns;            /* rules.want, resolved */
+    apr_size_t *want_len;
+    int base_done;              /* the request-URI's response was rendered */
+    char *held;                 /* rendered responses waiting for it */
+    apr_size_t held_len, held_cap;
 
     const char *desc;           /* multistatus-level, escaped */
     apr_size_t desc_len;
@@ -303,7 +313,8 @@ static void unlink_open(ms_response *resp)
 {
     ms_doc *doc = resp->doc;
 
-    apr_hash_set(doc->open_by_href, resp->href, resp->href_len, NULL);
+    if (doc->open_by_href)
+        apr_hash_set(doc->open_by_href, resp->href, resp->href_len, NULL);
     if (resp->prev)
         resp->prev->next = resp->next;
     else
@@ -345,6 +356,8 @@ static apr_status_t doc_cleanup(void *data)
     doc->out = NULL;
     free(doc->scratch);
     doc->scratch = NULL;
+    free(doc->held);
+    doc->held = NULL;
     return APR_SUCCESS;
 }
 
@@ -379,7 +392,6 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
     doc->opts.origin = opts->origin ? opts->origin : "";
     doc->origin_len = strlen(doc->opts.origin);
     doc->base_len = strlen(doc->opts.base_path);
-    doc->open_by_href = apr_hash_make(pool);
     doc->ns_by_uri = apr_hash_make(pool);
 
     doc->dav = apr_pcalloc(pool, sizeof(ms_ns));
@@ -514,7 +526,10 @@ static apr_status_t prep_text(ms_doc *doc, ms_response *resp,
         return refuse(doc, MS_EINVAL, resp ? resp->href : NULL,
                       "%s holds %s", what, bad);
     p = resp ? ralloc(resp, esc + 1) : apr_palloc(doc->pool, esc + 1);
-    *ms_xml_text_to(p, text, len, 0) = '\0';
+    if (esc == len)
+        memcpy(p, text, len + 1);       /* nothing to escape */
+    else
+        *ms_xml_text_to(p, text, len, 0) = '\0';
     *out = p;
     *out_len = esc;
     return APR_SUCCESS;
@@ -630,8 +645,41 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
     return NULL;
 }
 
+/* The open response of @a href.  Handlers that close as they go have one
+ * or two open at a time: a scan beats hashing every href three times. */
+static ms_response *find_open(ms_doc *doc, const char *href, apr_size_t len)
+{
+    ms_response *o;
+
+    if (doc->open_by_href)
+        return apr_hash_get(doc->open_by_href, href, len);
+    for (o = doc->open_last; o; o = o->prev) {
+        if (o->href_len == len && memcmp(o->href, href, len) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+/* Do two hrefs name the same resource (a collection's trailing slash
+ * being optional)? */
+static int same_resource(const char *a, apr_size_t alen, const char *b,
+                         apr_size_t blen)
+{
+    if (alen && a[alen - 1] == '/')
+        alen--;
+    if (blen && b[blen - 1] == '/')
+        blen--;
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **out)
+{
+    return ms_doc_open_ex(doc, path, encoded, out, NULL);
+}
+
+apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
+                            ms_response **out, int *created)
 {
     ms_response *resp;
     const char *href, *dpath, *bad;
@@ -649,9 +697,10 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                       path ? "an empty" : "a NULL");
     bad = build_href(doc, path, encoded, &href, &href_len, &dpath);
     if (bad)
-        return refuse(doc, MS_EINVAL, NULL, "href '%.200s' refused: %s",
-                      path, bad);
-    resp = apr_hash_get(doc->open_by_href, href, href_len);
+        return refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
+    resp = find_open(doc, href, href_len);
+    if (created)
+        *created = resp == NULL;
     if (resp) {
         *out = resp;
         return APR_SUCCESS;
@@ -671,6 +720,8 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
     resp->href_len = href_len;
     resp->href_xml_len = ms_href_xml_len(href, href_len);
     resp->path = dpath ? rstrdup(resp, dpath, strlen(dpath)) : NULL;
+    resp->is_base = same_resource(href, href_len, doc->base_href,
+                                  doc->base_href_len);
     resp->prev = doc->open_last;
     if (doc->open_last)
         doc->open_last->next = resp;
@@ -679,7 +730,16 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
     doc->open_last = resp;
     doc->open_count++;
     doc->opened++;
-    apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
+    if (doc->open_by_href) {
+        apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
+    }
+    else if (doc->open_count > OPEN_SCAN_MAX) {
+        /* many open at once (a buffering handler): index them */
+        ms_response *o;
+        doc->open_by_href = apr_hash_make(doc->pool);
+        for (o = doc->open_first; o; o = o->next)
+            apr_hash_set(doc->open_by_href, o->href, o->href_len, o);
+    }
     *out = resp;
     return APR_SUCCESS;
 }
@@ -764,6 +824,11 @@ apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
         return rv;
     return prep_text(resp->doc, resp, "a responsedescription", text,
                      &resp->desc, &resp->desc_len);
+}
+
+static int propstat_empty(const ms_propstat *ps)
+{
+    return !ps->first && !ps->desc && !ps->err_name && !ps->keep;
 }
 
 static ms_propstat *propstat_get(ms_response *resp, int status)
@@ -989,6 +1054,123 @@ apr_status_t ms_doc_hide(ms_response *resp)
 }
 
 /* ---------------------------------------------------------------- */
+/* Property-method rules                                             */
+
+apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
+{
+    apr_size_t i;
+    const char *why = NULL;
+
+    doc->rules = *rules;
+    doc->want_ns = apr_pcalloc(doc->pool, (rules->nwant + 1)
+                                          * sizeof(ms_ns *));
+    doc->want_len = apr_pcalloc(doc->pool, (rules->nwant + 1)
+                                           * sizeof(apr_size_t));
+    for (i = 0; i < rules->nwant; i++) {
+        doc->want_ns[i] = ns_get(doc, rules->want[i].ns, &why);
+        if (!doc->want_ns[i] || !ms_xml_is_ncname(rules->want[i].name)) {
+            doc->rules.nwant = 0;
+            return refuse(doc, MS_EINVAL, NULL, "requested property "
+                          "{%.100s}%.100s cannot be answered: %s",
+                          rules->want[i].ns ? rules->want[i].ns : "",
+                          rules->want[i].name ? rules->want[i].name : "",
+                          why ? why : "not an XML name");
+        }
+        doc->want_len[i] = strlen(rules->want[i].name);
+    }
+    return APR_SUCCESS;
+}
+
+int ms_doc_response_failed(const ms_response *resp)
+{
+    const ms_propstat *ps;
+
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        if (ps->first && (ps->status < 200 || ps->status > 299))
+            return 1;
+    }
+    return 0;
+}
+
+/* Append an existing property to the propstat of @a status. */
+static void prop_append(ms_response *resp, ms_prop *p, int status)
+{
+    ms_propstat *ps = propstat_get(resp, status);
+
+    p->next = NULL;
+    if (ps->last)
+        ps->last->next = p;
+    else
+        ps->first = p;
+    ps->last = p;
+}
+
+static void apply_rules(ms_response *resp)
+{
+    ms_doc *doc = resp->doc;
+    const ms_doc_rules *ru = &doc->rules;
+    ms_propstat *ps;
+    ms_prop *p, *next;
+    apr_size_t i;
+
+    if (resp->is_base && ru->noroot)
+        resp->hidden = 1;
+    if (resp->status || resp->hidden)
+        return;
+    for (i = 0; i < ru->nwant; i++) {
+        if (!prop_find(resp, doc->want_ns[i], ru->want[i].name, 0)) {
+            p = ralloc(resp, sizeof(*p));
+            memset(p, 0, sizeof(*p));
+            p->ns = doc->want_ns[i];
+            p->name = ru->want[i].name;
+            p->name_len = doc->want_len[i];
+            prop_append(resp, p, ru->want_status ? ru->want_status : 404);
+        }
+    }
+    if (ru->propname) {
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            for (p = ps->first; p; p = p->next) {
+                p->kind = MS_VALUE_NONE;
+                p->value = NULL;
+                p->value_len = 0;
+            }
+        }
+    }
+    if (ru->atomic && ms_doc_response_failed(resp)) {
+        /* move every 2xx property to 424, values dropped (RFC 4918 9.2) */
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            if (ps->status < 200 || ps->status > 299)
+                continue;
+            for (p = ps->first; p; p = next) {
+                next = p->next;
+                p->kind = MS_VALUE_NONE;
+                p->value = NULL;
+                p->value_len = 0;
+                prop_append(resp, p, 424);
+            }
+            ps->first = ps->last = NULL;
+            ps->desc = NULL;
+            ps->err_name = NULL;
+        }
+    }
+    if (ru->minimal) {
+        int left = 0;
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            if (ps->status == 404) {
+                ps->first = ps->last = NULL;
+                ps->desc = NULL;
+                ps->err_name = NULL;
+            }
+            left |= !propstat_empty(ps);
+        }
+        /* RFC 4918 wants one propstat at least: an empty 200 says "nothing
+         * else to report" without breaking the grammar */
+        if (!left && resp->ps_first)
+            propstat_get(resp, 200)->keep = 1;
+    }
+}
+
+/* ---------------------------------------------------------------- */
 /* Output                                                            */
 
 static apr_status_t ship(ms_doc *doc, int flush);
@@ -1058,26 +1240,42 @@ static apr_status_t ship(ms_doc *doc, int flush)
     return rv;
 }
 
-/* A writer: counts when p is NULL, writes otherwise. */
+/* A writer writes into [p, end) and always counts in n; when a piece does
+ * not fit (or p is NULL from the start) it stops writing and only counts,
+ * so the caller can reserve n bytes and render again. */
 typedef struct {
-    char *p;
+    char *p, *end;
     apr_size_t n;
 } writer;
 
+static APR_INLINE int room(writer *w, apr_size_t len)
+{
+    if (w->p && (apr_size_t)(w->end - w->p) < len)
+        w->p = NULL;
+    return w->p != NULL;
+}
+
 static APR_INLINE void put(writer *w, const char *s, apr_size_t len)
 {
-    if (w->p) {
+    if (room(w, len)) {
         memcpy(w->p, s, len);
         w->p += len;
     }
     w->n += len;
+}
+
+static APR_INLINE void writer_at(writer *w, char *p, apr_size_t size)
+{
+    w->p = p;
+    w->end = p + size;
+    w->n = 0;
 }
 #define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
 static void put_href(writer *w, const char *href, apr_size_t len,
                      apr_size_t xml_len)
 {
-    if (w->p) {
+    if (room(w, xml_len)) {
         if (xml_len == len) {
             memcpy(w->p, href, len);
             w->p += len;
@@ -1137,11 +1335,6 @@ static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
         return;
     ns->stamp = stamp;
     put_decl(w, ns);
-}
-
-static int propstat_empty(const ms_propstat *ps)
-{
-    return !ps->first && !ps->desc && !ps->err_name;
 }
 
 static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
@@ -1228,7 +1421,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
     static const char head[] =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         "<D:multistatus xmlns:D=\"DAV:\"";
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     ms_ns *ns;
     char *buf;
     int pass;
@@ -1248,8 +1441,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
             buf = malloc(w.n);
             if (!buf)
                 abort();
-            w.p = buf;
-            w.n = 0;
+            writer_at(&w, buf, w.n);
         }
     }
     return buf;
@@ -1296,12 +1488,41 @@ static apr_status_t commit_streaming(ms_doc *doc)
     return commit(doc, -1, prolog, len);
 }
 
+static char *held_reserve(ms_doc *doc, apr_size_t n)
+{
+    if (doc->held_cap - doc->held_len < n) {
+        apr_size_t cap = doc->held_cap ? doc->held_cap * 2 : CHUNK_SIZE;
+        while (cap - doc->held_len < n)
+            cap *= 2;
+        doc->held = realloc(doc->held, cap);
+        if (!doc->held)
+            abort();
+        doc->held_cap = cap;
+    }
+    return doc->held + doc->held_len;
+}
+
+/* The request-URI's response is out (or will never come): what waited
+ * for it follows it. */
+static void release_held(ms_doc *doc)
+{
+    doc->base_done = 1;
+    if (doc->held_len) {
+        memcpy(out_reserve(doc, doc->held_len), doc->held, doc->held_len);
+        doc->out_len += doc->held_len;
+    }
+    free(doc->held);
+    doc->held = NULL;
+    doc->held_len = doc->held_cap = 0;
+}
+
 /* Render one response (closing it), unless hidden; frees it. */
 static apr_status_t render_and_free(ms_response *resp)
 {
     ms_doc *doc = resp->doc;
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
+    char *p;
 
     if (doc->io.prepare && !doc->aborted) {
         doc->preparing++;
@@ -1309,9 +1530,15 @@ static apr_status_t render_and_free(ms_response *resp)
         doc->preparing--;
     }
     unlink_open(resp);
+    apply_rules(resp);
+    if (resp->hidden && resp->is_base)
+        release_held(doc);
     if (!resp->hidden && !doc->aborted) {
         const ms_propstat *ps;
         int any = resp->status != 0;
+        /* while the request-URI's response is awaited, the others wait in
+         * the held buffer (root_first) */
+        int hold = doc->rules.root_first && !doc->base_done && !resp->is_base;
 
         for (ps = resp->ps_first; ps && !any; ps = ps->next)
             any = !propstat_empty(ps);
@@ -1327,17 +1554,29 @@ static apr_status_t render_and_free(ms_response *resp)
                          "for this resource";
             resp->desc_len = strlen(resp->desc);
         }
-        /* before the root is written, its namespaces go on the root
-         * (on_root was set when they were created), so no stamp is
-         * needed then; after, each response declares its own */
+        /* first try in the room left in the current buffer; if the
+         * response does not fit, reserve what it counted and render again
+         * (namespaces not on the root are declared per response: a new
+         * stamp for each pass) */
+        p = hold ? held_reserve(doc, 512) : out_reserve(doc, 512);
+        writer_at(&w, p, hold ? doc->held_cap - doc->held_len
+                              : doc->out_cap - doc->out_len);
         doc->stamp++;
         render_response(&w, resp, doc->stamp);
-        w.p = out_reserve(doc, w.n);
-        w.n = 0;
-        doc->stamp++;
-        render_response(&w, resp, doc->stamp);
-        doc->out_len += w.n;
+        if (!w.p) {
+            apr_size_t need = w.n;
+            p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
+            writer_at(&w, p, need);
+            doc->stamp++;
+            render_response(&w, resp, doc->stamp);
+        }
+        if (hold)
+            doc->held_len += w.n;
+        else
+            doc->out_len += w.n;
         doc->rendered++;
+        if (resp->is_base)
+            release_held(doc);
         if (!doc->committed) {
             if (doc->pend_bytes + doc->out_len > doc->opts.buffer_size)
                 rv = commit_streaming(doc);
@@ -1399,7 +1638,7 @@ apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text)
 /* A response for the request-URI that the module adds itself. */
 static void render_own(ms_doc *doc, int status, const char *why)
 {
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_size_t esc = 0, xl = ms_href_xml_len(doc->base_href,
                                              doc->base_href_len);
     int pass;
@@ -1412,24 +1651,23 @@ static void render_own(ms_doc *doc, int status, const char *why)
         PUTS(&w, "</D:href>");
         put_status(&w, status);
         PUTS(&w, "<D:responsedescription>");
-        if (w.p)
+        if (room(&w, esc))
             w.p = ms_xml_text_to(w.p, why, strlen(why), 0);
         w.n += esc;
         PUTS(&w, "</D:responsedescription></D:response>");
-        if (pass == 0) {
-            w.p = out_reserve(doc, w.n);
-            w.n = 0;
-        }
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
     }
     doc->out_len += w.n;
 }
 
 static apr_status_t finish_tail(ms_doc *doc)
 {
-    writer w = { NULL, 0 };
+    writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
     int pass;
 
+    release_held(doc);
     if (doc->limited)
         render_own(doc, 507, apr_psprintf(doc->pool,
                    "the listing was truncated after %" APR_SIZE_T_FMT
@@ -1439,10 +1677,8 @@ static apr_status_t finish_tail(ms_doc *doc)
         if (doc->desc)
             put_desc(&w, doc->desc, doc->desc_len);
         PUTS(&w, "</D:multistatus>\n");
-        if (pass == 0) {
-            w.p = out_reserve(doc, w.n);
-            w.n = 0;
-        }
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
     }
     doc->out_len += w.n;
     doc->finished = 1;
@@ -1500,6 +1736,12 @@ apr_status_t ms_doc_fail(ms_doc *doc, int status, const char *why)
     render_own(doc, status_ok(status) ? status : 500, why ? why : "");
     doc->limited = 0;
     return finish_tail(doc);
+}
+
+void ms_doc_drop(ms_response *resp)
+{
+    unlink_open(resp);
+    response_free(resp);
 }
 
 void ms_doc_discard(ms_doc *doc)

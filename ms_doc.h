@@ -77,6 +77,12 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
 /* Responses (see mod_multistatus.h for the contracts). */
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **resp);
+/* As ms_doc_open(); *created says whether the response is new. */
+apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
+                            ms_response **resp, int *created);
+/* Forget an open response without rendering it (a refused one-call
+ * registration must leave no trace). */
+void ms_doc_drop(ms_response *resp);
 apr_status_t ms_doc_set_status(ms_response *resp, int status);
 apr_status_t ms_doc_set_location(ms_response *resp, const char *path);
 apr_status_t ms_doc_set_error(ms_response *resp, const char *ns,
@@ -97,6 +103,33 @@ const char *ms_doc_response_href(const ms_response *resp);
 const char *ms_doc_response_path(const ms_response *resp);
 int ms_doc_response_status(const ms_response *resp);
 ms_doc *ms_doc_of(const ms_response *resp);
+
+/* Rules of the property methods, applied to each propstat-form response
+ * after the prepare hook, in this order: complete, propname, atomic,
+ * minimal.  Status-form responses only see noroot. */
+typedef struct ms_doc_qname {
+    const char *ns;
+    const char *name;
+} ms_doc_qname;
+
+typedef struct ms_doc_rules {
+    const ms_doc_qname *want;   /* requested properties: each response */
+    apr_size_t nwant;           /* lacking one gets it with want_status */
+    int want_status;            /* 404 (PROPFIND); 0 means 404 */
+    int propname;               /* never send values */
+    int atomic;                 /* any non-2xx: the 2xx ones become 424 */
+    int minimal;                /* drop 404 propstats */
+    int noroot;                 /* hide the request-URI's own response */
+    int root_first;             /* the request-URI's response goes first */
+} ms_doc_rules;
+
+/* Install @a rules (copied; the names must outlive the document).  Their
+ * namespaces are declared at once, so they go on the root element.
+ * Returns MS_EINVAL if a name is unusable (empty namespace, not an NCName). */
+apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules);
+
+/* 1 when a property of @a resp has a non-2xx status. */
+int ms_doc_response_failed(const ms_response *resp);
 
 /* Document level. */
 apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text);

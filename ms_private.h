@@ -27,6 +27,8 @@ typedef struct ms_dir_conf {
     int href_uri;               /* MultiStatusHrefForm uri */
     apr_off_t buffer_size;      /* MultiStatusBufferSize */
     apr_off_t max_responses;    /* MultiStatusMaxResponses, 0: unlimited */
+    int prefer;                 /* MultiStatusPrefer */
+    int depth_infinity;         /* MultiStatusDepthInfinity */
 } ms_dir_conf;
 
 #define MS_DEFAULT_BUFFER_SIZE 65536
@@ -39,6 +41,9 @@ typedef struct ms_req {
     ap_filter_t *f;             /* our filter; output leaves via f->next */
     apr_bucket_brigade *bb;     /* reused for every pass */
     int error_won;              /* the handler's error status replaced us */
+    const ms_propfind *pf;      /* PROPFIND, once read */
+    const apr_array_header_t *ops;  /* PROPPATCH, once read */
+    const char *applied;        /* Preference-Applied value, or NULL */
     int failing;                /* finishing after a failure (post commit) */
 } ms_req;
 
@@ -48,7 +53,14 @@ extern ap_filter_rec_t *ms_fail_filter_handle;
 
 /* ms_api.c */
 ms_req *ms_req_find(request_rec *r);
+ms_req *ms_req_get(request_rec *r);
 const ms_dir_conf *ms_conf(request_rec *r);
 void ms_register_api(void);
+
+/* ms_props.c: the property-method rules of a request, installed on its
+ * document (again when a PROPFIND/PROPPATCH body is read later), and the
+ * headers they imply at commit. */
+void ms_props_apply_rules(ms_req *rq);
+void ms_props_commit_headers(ms_req *rq);
 
 #endif /* MS_PRIVATE_H */

@@ -56,6 +56,9 @@ static apr_size_t utf8_decode(const unsigned char *s, apr_size_t n,
 static unsigned char text_cost[2][128];
 static int tables_ready;
 
+/* ASCII name characters: 1 may start a name, 2 may only follow. */
+static unsigned char name_ascii[128];
+
 /* Bytes an href path may carry raw: unreserved, sub-delims, ':' '@' '/'. */
 static unsigned char path_raw[256];
 /* Bytes an encoded href may carry: the above plus '?' and '%'. */
@@ -88,6 +91,15 @@ void ms_xml_init(void)
         path_raw[c] = 1;
     for (p = "-._~!$&'()*+,;=:@/"; *p; p++)
         path_raw[(unsigned char)*p] = 1;
+    for (c = 'A'; c <= 'Z'; c++)
+        name_ascii[c] = 1;
+    for (c = 'a'; c <= 'z'; c++)
+        name_ascii[c] = 1;
+    name_ascii['_'] = 1;
+    for (c = '0'; c <= '9'; c++)
+        name_ascii[c] = 2;
+    name_ascii['-'] = 2;
+    name_ascii['.'] = 2;
     memcpy(href_ok, path_raw, sizeof(href_ok));
     href_ok['?'] = 1;
     href_ok['%'] = 1;
@@ -110,9 +122,17 @@ const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
     while (i < len) {
         unsigned char c = u[i];
         if (c < 0x80) {
-            if (!cost[c])
+            unsigned k = cost[c];
+            if (k == 1) {
+                /* the common case: a run of plain ASCII */
+                i++;
+                while (i < len && u[i] < 0x80 && cost[u[i]] == 1)
+                    i++;
+                continue;
+            }
+            if (!k)
                 return "a control character XML 1.0 cannot carry";
-            out += cost[c];
+            out += k - 1;
             i++;
         }
         else {
@@ -122,11 +142,11 @@ const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
                 return "invalid UTF-8";
             if (cp == 0xFFFE || cp == 0xFFFF)
                 return "a noncharacter (U+FFFE/U+FFFF) XML 1.0 cannot carry";
-            out += n;
             i += n;
         }
     }
-    *esc_len = out;
+    /* out counted only what escaping adds */
+    *esc_len = len + out;
     return NULL;
 }
 
@@ -192,7 +212,17 @@ int ms_xml_is_ncname(const char *s)
 
     if (!s || !*s)
         return 0;
-    len = strlen(s);
+    READY();
+    /* ASCII names (nearly all) by table */
+    if (u[0] < 0x80 && name_ascii[u[0]] == 1) {
+        for (i = 1; u[i] && u[i] < 0x80 && name_ascii[u[i]]; i++)
+            ;
+        if (!u[i])
+            return 1;
+        if (u[i] < 0x80)
+            return 0;
+    }
+    len = i + strlen(s + i);
     while (i < len) {
         apr_uint32_t cp;
         apr_size_t n = utf8_decode(u + i, len - i, &cp);

@@ -69,7 +69,7 @@ extern "C" {
 
 /** API version: bumped when a function or hook is added (minor) or
  * changed incompatibly (major * 1000). */
-#define MULTISTATUS_API_VERSION 1
+#define MULTISTATUS_API_VERSION 2
 
 /** Name of the output filter; the first registration inserts it, so a
  * handler never needs to add it (use it by name for SetOutputFilter). */
@@ -226,6 +226,85 @@ MS_DECLARE(apr_status_t) ms_declare_namespace(request_rec *r, const char *uri);
 MS_DECLARE(apr_status_t) ms_flush(request_rec *r);
 
 /*
+ * Property methods.  For PROPFIND and PROPPATCH the module reads the request
+ * body itself and applies the RFC 4918 / RFC 8144 rules to every response
+ * the handler reports, so that a handler only says what it knows:
+ *  - every property the client named gets an answer: what the handler did
+ *    not answer is reported 404 Not Found (PROPFIND);
+ *  - in propname mode no value is ever sent;
+ *  - PROPPATCH is atomic: when any instruction of a resource failed, those
+ *    reported as succeeded are sent as 424 Failed Dependency
+ *    (ms_response_failed() tells the handler, to roll back);
+ *  - Prefer: return=minimal / Brief: t drop the 404 propstats, Prefer:
+ *    depth-noroot drops the request-URI's own response (PROPFIND, REPORT);
+ *  - the request-URI's own response comes first (PROPFIND).
+ */
+
+/** Depth: infinity, as found in ms_propfind.depth. */
+#define MS_DEPTH_INFINITY (-1)
+
+/** What a PROPFIND asks for. */
+typedef enum {
+    MS_PROPFIND_ALLPROP = 0,    /**< allprop (or an empty body) */
+    MS_PROPFIND_PROPNAME = 1,   /**< names only: values are never sent */
+    MS_PROPFIND_PROP = 2        /**< the listed properties */
+} ms_propfind_type;
+
+/** A property name: namespace URI and local name. */
+typedef struct ms_propname {
+    const char *ns;
+    const char *name;
+} ms_propname;
+
+/** A parsed PROPFIND request (owned by the request pool). */
+typedef struct ms_propfind {
+    ms_propfind_type type;
+    int depth;                        /**< 0, 1 or MS_DEPTH_INFINITY */
+    /** MS_PROPFIND_PROP: the requested properties; MS_PROPFIND_ALLPROP:
+     * the ones named in <include>; elements are ms_propname. */
+    const apr_array_header_t *props;
+} ms_propfind;
+
+/** Read and parse the PROPFIND request of @a r (Depth header and body).
+ * Returns OK with *pf set (later calls return the same), or DONE when the
+ * module answered the request itself: 400 with a message for a body that
+ * is not a well-formed propfind document or a bad Depth, 403 with the
+ * DAV:propfind-finite-depth body when Depth: infinity is refused
+ * (MultiStatusDepthInfinity Off).  On DONE, return DONE from your handler
+ * before any per-resource work.  Any other method: HTTP_METHOD_NOT_ALLOWED
+ * (logged). */
+MS_DECLARE(int) ms_propfind_read(request_rec *r, const ms_propfind **pf);
+
+/** Should the handler report property <ns:name>?  Always 1 for allprop and
+ * propname (a handler reports its properties; in propname mode the module
+ * drops the values), for prop: 1 when it was requested. */
+MS_DECLARE(int) ms_propfind_wants(const ms_propfind *pf, const char *ns,
+                                  const char *name);
+
+/** One PROPPATCH instruction, in document order. */
+typedef struct ms_proppatch_op {
+    int remove;               /**< 0: set, 1: remove */
+    const char *ns;           /**< namespace URI of the property */
+    const char *name;         /**< local name */
+    /** set: the property element's content as an XML fragment, with the
+     * namespace declarations it needs (store it, or pass it back with
+     * MS_VALUE_XML); NULL for remove */
+    const char *value;
+    const char *lang;         /**< xml:lang in scope, or NULL */
+} ms_proppatch_op;
+
+/** Read and parse the PROPPATCH body of @a r into @a ops (elements are
+ * ms_proppatch_op).  Returns OK, or DONE after answering 400 itself (not a
+ * well-formed propertyupdate document), as ms_propfind_read(). */
+MS_DECLARE(int) ms_proppatch_read(request_rec *r,
+                                  const apr_array_header_t **ops);
+
+/** 1 when a property of @a resp has a status outside 2xx: for PROPPATCH the
+ * module will send the successful ones as 424, so the handler must roll
+ * them back.  0 otherwise. */
+MS_DECLARE(int) ms_response_failed(const ms_response *resp);
+
+/*
  * Optional functions: the same entry points, by name.
  */
 APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_response_open,
@@ -266,6 +345,14 @@ APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_set_description,
 APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_declare_namespace,
                         (request_rec *r, const char *uri));
 APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_flush, (request_rec *r));
+APR_DECLARE_OPTIONAL_FN(int, ms_propfind_read,
+                        (request_rec *r, const ms_propfind **pf));
+APR_DECLARE_OPTIONAL_FN(int, ms_propfind_wants,
+                        (const ms_propfind *pf, const char *ns,
+                         const char *name));
+APR_DECLARE_OPTIONAL_FN(int, ms_proppatch_read,
+                        (request_rec *r, const apr_array_header_t **ops));
+APR_DECLARE_OPTIONAL_FN(int, ms_response_failed, (const ms_response *resp));
 APR_DECLARE_OPTIONAL_FN(int, ms_api_version, (void));
 
 /** The whole API as optional functions, filled by ms_api_retrieve(). */
@@ -291,6 +378,10 @@ typedef struct ms_api {
     APR_OPTIONAL_FN_TYPE(ms_set_description) *set_description;
     APR_OPTIONAL_FN_TYPE(ms_declare_namespace) *declare_namespace;
     APR_OPTIONAL_FN_TYPE(ms_flush) *flush;
+    APR_OPTIONAL_FN_TYPE(ms_propfind_read) *propfind_read;
+    APR_OPTIONAL_FN_TYPE(ms_propfind_wants) *propfind_wants;
+    APR_OPTIONAL_FN_TYPE(ms_proppatch_read) *proppatch_read;
+    APR_OPTIONAL_FN_TYPE(ms_response_failed) *response_failed;
 } ms_api;
 
 /** Fill @a api from the optional functions.  Call it from your
@@ -322,6 +413,10 @@ static APR_INLINE int ms_api_retrieve(ms_api *api)
     api->set_description = APR_RETRIEVE_OPTIONAL_FN(ms_set_description);
     api->declare_namespace = APR_RETRIEVE_OPTIONAL_FN(ms_declare_namespace);
     api->flush = APR_RETRIEVE_OPTIONAL_FN(ms_flush);
+    api->propfind_read = APR_RETRIEVE_OPTIONAL_FN(ms_propfind_read);
+    api->propfind_wants = APR_RETRIEVE_OPTIONAL_FN(ms_propfind_wants);
+    api->proppatch_read = APR_RETRIEVE_OPTIONAL_FN(ms_proppatch_read);
+    api->response_failed = APR_RETRIEVE_OPTIONAL_FN(ms_response_failed);
     api->version = version ? version() : 0;
     api->available = version && api->response_open && api->response_open_href
         && api->response_set_status && api->response_set_location
@@ -330,7 +425,9 @@ static APR_INLINE int ms_api_retrieve(ms_api *api)
         && api->propstat_set_description && api->propstat_set_error
         && api->response_hide && api->response_close && api->response_href
         && api->response_path && api->response_status && api->add_status
-        && api->set_description && api->declare_namespace && api->flush;
+        && api->set_description && api->declare_namespace && api->flush
+        && api->propfind_read && api->propfind_wants && api->proppatch_read
+        && api->response_failed;
     return api->available;
 }
 

@@ -517,6 +517,96 @@ static void test_empty_doc(apr_pool_t *p)
     CHECK(!strcmp(s.body, HEAD "></D:multistatus>\n"), "%s", s.body);
 }
 
+static void test_rules(apr_pool_t *p)
+{
+    static const ms_doc_qname want[] = {
+        { "DAV:", "getetag" }, { "urn:client", "color" },
+        { "DAV:", "displayname" },
+    };
+    ms_doc_rules rules;
+    sink s = { 0 };
+    ms_doc *doc;
+    ms_response *r;
+    char *a, *b;
+
+    /* completeness and root first */
+    doc = new_doc(p, &s, "/c/", 0, 65536, 0);
+    memset(&rules, 0, sizeof(rules));
+    rules.want = want;
+    rules.nwant = 3;
+    rules.root_first = 1;
+    CHECK(ms_doc_set_rules(doc, &rules) == APR_SUCCESS, "rules");
+    ms_doc_open(doc, "m1", 0, &r);
+    ms_doc_prop_add(r, "DAV:", "displayname", 200, MS_VALUE_TEXT, "one");
+    ms_doc_close(r);
+    ms_doc_open(doc, "/c", 0, &r);      /* the request-URI, reported late */
+    ms_doc_prop_add(r, "DAV:", "getetag", 200, MS_VALUE_TEXT, "\"x\"");
+    ms_doc_close(r);
+    ms_doc_open(doc, "m2", 0, &r);
+    ms_doc_set_status(r, 403);
+    ms_doc_finish(doc);
+    CHECK(well_formed(p, s.body, s.len), "well-formed");
+    CHECK(strstr(s.body, "xmlns:ns1=\"urn:client\"") != NULL,
+          "client namespace on the root: %s", s.body);
+    a = strstr(s.body, "<D:href>/c</D:href>");
+    b = strstr(s.body, "<D:href>/c/m1</D:href>");
+    CHECK(a && b && a < b, "request-URI first: %s", s.body);
+    CHECK(strstr(s.body, "<D:href>/c/m1</D:href><D:propstat><D:prop>"
+                 "<D:displayname>one</D:displayname></D:prop><D:status>"
+                 "HTTP/1.1 200 OK</D:status></D:propstat><D:propstat><D:prop>"
+                 "<D:getetag/><ns1:color/></D:prop><D:status>HTTP/1.1 404 "
+                 "Not Found</D:status></D:propstat></D:response>") != NULL,
+          "completed with 404s: %s", s.body);
+    CHECK(strstr(s.body, "<D:href>/c/m2</D:href><D:status>HTTP/1.1 403 "
+                 "Forbidden</D:status></D:response>") != NULL,
+          "status form untouched: %s", s.body);
+
+    /* propname, minimal, noroot */
+    doc = new_doc(p, &s, "/c/", 0, 65536, 0);
+    memset(&rules, 0, sizeof(rules));
+    rules.want = want;
+    rules.nwant = 2;
+    rules.propname = 1;
+    rules.minimal = 1;
+    rules.noroot = 1;
+    ms_doc_set_rules(doc, &rules);
+    ms_doc_open(doc, "/c/", 0, &r);
+    ms_doc_prop_add(r, "DAV:", "getetag", 200, MS_VALUE_TEXT, "v");
+    ms_doc_open(doc, "m1", 0, &r);
+    ms_doc_prop_add(r, "DAV:", "getetag", 200, MS_VALUE_TEXT, "secret");
+    ms_doc_open(doc, "m2", 0, &r);      /* nothing found at all */
+    ms_doc_finish(doc);
+    CHECK(well_formed(p, s.body, s.len), "well-formed");
+    CHECK(strstr(s.body, "<D:href>/c/</D:href>") == NULL, "noroot");
+    CHECK(strstr(s.body, "secret") == NULL, "propname: no values");
+    CHECK(strstr(s.body, "404") == NULL, "minimal: no 404: %s", s.body);
+    CHECK(strstr(s.body, "<D:href>/c/m1</D:href><D:propstat><D:prop>"
+                 "<D:getetag/></D:prop>") != NULL, "%s", s.body);
+    CHECK(strstr(s.body, "<D:href>/c/m2</D:href><D:propstat><D:prop>"
+                 "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>"
+                 "</D:response>") != NULL, "empty 200 propstat: %s", s.body);
+
+    /* atomic */
+    doc = new_doc(p, &s, "/c/", 0, 65536, 0);
+    memset(&rules, 0, sizeof(rules));
+    rules.atomic = 1;
+    ms_doc_set_rules(doc, &rules);
+    ms_doc_open(doc, "/c/", 0, &r);
+    ms_doc_prop_add(r, "urn:a", "x", 200, MS_VALUE_NONE, NULL);
+    CHECK(!ms_doc_response_failed(r), "not failed yet");
+    ms_doc_prop_add(r, "DAV:", "getetag", 409, MS_VALUE_NONE, NULL);
+    ms_doc_prop_add(r, "urn:a", "y", 200, MS_VALUE_NONE, NULL);
+    CHECK(ms_doc_response_failed(r), "failed");
+    ms_doc_close(r);
+    ms_doc_finish(doc);
+    CHECK(strstr(s.body, "<D:propstat><D:prop><D:getetag/></D:prop>"
+                 "<D:status>HTTP/1.1 409 Conflict</D:status></D:propstat>"
+                 "<D:propstat><D:prop><ns1:x/><ns1:y/></D:prop><D:status>"
+                 "HTTP/1.1 424 Failed Dependency</D:status></D:propstat>")
+          != NULL, "atomic: %s", s.body);
+    CHECK(strstr(s.body, "200 OK") == NULL, "no 200 left");
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -532,6 +622,7 @@ int main(void)
     test_limits_and_failure(p);
     test_hide_and_empty(p);
     test_empty_doc(p);
+    test_rules(p);
     apr_pool_destroy(p);
     apr_terminate();
     printf("%d checks, %d failures\n", checks, failures);
