@@ -412,7 +412,9 @@ void ms_props_apply_rules(ms_req *rq)
             names = rq->pf->props;
         }
     }
-    else if (r->method_number == M_PROPPATCH) {
+    else if (r->method_number == M_PROPPATCH && rq->ops) {
+        /* atomicity is about the instructions the module read: a handler
+         * that parses its own body keeps its own semantics */
         ru.atomic = 1;
         /* an instruction the handler did not answer may not have been
          * applied: it fails, and so the others become 424 */
