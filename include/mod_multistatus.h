@@ -386,7 +386,9 @@ typedef struct ms_api {
 
 /** Fill @a api from the optional functions.  Call it from your
  * optional_fn_retrieve hook (not earlier: mod_multistatus may load after
- * you).  Returns api->available: 1 when every entry point was found. */
+ * you; note that httpd runs post_config before optional_fn_retrieve, so
+ * call it there too if you want to report a missing mod_multistatus at
+ * startup).  Returns api->available: 1 when every entry point was found. */
 static APR_INLINE int ms_api_retrieve(ms_api *api)
 {
     APR_OPTIONAL_FN_TYPE(ms_api_version) *version =
