@@ -25,7 +25,7 @@
 #include "ms_xml.h"
 #include "ms_doc.h"
 
-#define CHUNK_SIZE   16384   /* output chunk: a socket write's worth */
+#define CHUNK_SIZE   65536   /* output chunk: fewer, bigger socket writes */
 #define BLOCK_FIRST  1024    /* a response's first arena block */
 #define MAX_SPARES   8       /* first blocks kept for reuse */
 #define OPEN_SCAN_MAX 16       /* open responses found by a scan, not a hash */
@@ -40,7 +40,27 @@ typedef struct ms_ns {
     int on_root;                /* declared on the root element */
     apr_uint32_t stamp;         /* last response that declared it */
     struct ms_ns *next;         /* in creation order */
+    apr_hash_t *names;          /* its interned names (ms_qn), by name */
 } ms_ns;
+
+/* A qualified name, checked once per document and kept with its tags
+ * ready to copy: property names repeat on every response of a listing. */
+typedef struct ms_qn {
+    ms_ns *ns;
+    const char *name;
+    const char *open;           /* "<P:name" */
+    apr_size_t open_len;
+    const char *close;          /* "</P:name>" */
+    apr_size_t close_len;
+} ms_qn;
+
+/* A direct-mapped cache in front of the interned names, keyed by the
+ * caller's string pointers (a hint only: hits are confirmed by strcmp). */
+#define QCACHE_SIZE 64
+typedef struct {
+    const char *ns_ptr, *name_ptr;
+    ms_qn *qn;
+} qcache_entry;
 
 typedef struct ms_block {
     struct ms_block *next;
@@ -50,9 +70,7 @@ typedef struct ms_block {
 #define BLOCK_HDR ALIGN(sizeof(ms_block))
 
 typedef struct ms_prop {
-    ms_ns *ns;
-    const char *name;
-    apr_size_t name_len;
+    ms_qn *qn;
     const char *value;          /* ready to emit (escaped or checked) */
     apr_size_t value_len;
     ms_value_kind kind;
@@ -67,9 +85,7 @@ typedef struct ms_propstat {
     int keep;                   /* rendered even when it holds nothing */
     const char *desc;
     apr_size_t desc_len;
-    ms_ns *err_ns;
-    const char *err_name;
-    apr_size_t err_name_len;
+    ms_qn *err;
     struct ms_propstat *next;
 } ms_propstat;
 
@@ -85,9 +101,7 @@ struct ms_response {
     int status;                 /* 0: propstat form (or nothing yet) */
     const char *location;       /* URI form */
     apr_size_t location_len;
-    ms_ns *err_ns;
-    const char *err_name;
-    apr_size_t err_name_len;
+    ms_qn *err;
     const char *desc;
     apr_size_t desc_len;
     ms_propstat *ps_first, *ps_last;
@@ -106,6 +120,8 @@ struct ms_doc {
     ms_doc_io io;
     ms_doc_opts opts;
     apr_size_t base_len;
+    const char *base_norm;      /* base_path, normalized */
+    apr_size_t base_norm_len;
     const char *base_enc;       /* the request-URI's path, encoded */
     apr_size_t base_enc_len;
     const char *base_href;      /* the request-URI's href (URI form) */
@@ -128,8 +144,8 @@ struct ms_doc {
     apr_uint32_t stamp;
 
     ms_doc_rules rules;
-    ms_ns **want_ns;            /* rules.want, resolved */
-    apr_size_t *want_len;
+    ms_qn **want;               /* rules.want, interned */
+    qcache_entry qcache[QCACHE_SIZE];
     int base_done;              /* the request-URI's response was rendered */
     char *held;                 /* rendered responses waiting for it */
     apr_size_t held_len, held_cap;
@@ -395,6 +411,7 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
     doc->ns_by_uri = apr_hash_make(pool);
 
     doc->dav = apr_pcalloc(pool, sizeof(ms_ns));
+    doc->dav->uri = "DAV:";
     doc->dav->prefix = "D";
     doc->dav->plen = 1;
     doc->dav->uri_attr = "DAV:";
@@ -406,6 +423,9 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
     p = apr_palloc(pool, n + 1);
     memcpy(p, doc->opts.base_path, n);
     n = ms_path_normalize(p, n);
+    p[n] = '\0';
+    doc->base_norm = p;
+    doc->base_norm_len = n;
     doc->base_enc_len = ms_href_path_len(p, n);
     e = apr_palloc(pool, doc->origin_len + doc->base_enc_len + 1);
     memcpy(e, doc->opts.origin, doc->origin_len);
@@ -492,6 +512,62 @@ static ms_ns *ns_get(ms_doc *doc, const char *uri, const char **why)
     return ns;
 }
 
+/* The interned name {ns}name, created (and checked) on first use.  NULL
+ * with *why set when the namespace or the name is unusable. */
+static ms_qn *qn_get(ms_doc *doc, const char *ns, const char *name,
+                     const char **why)
+{
+    qcache_entry *ce = &doc->qcache[(((apr_uintptr_t)name >> 3)
+                                     ^ ((apr_uintptr_t)ns >> 4))
+                                    % QCACHE_SIZE];
+    ms_ns *n;
+    ms_qn *qn;
+    apr_size_t len, plen;
+    char *t;
+
+    if (ce->qn && ce->name_ptr == name && ce->ns_ptr == ns && ns && name
+        && strcmp(ce->qn->name, name) == 0
+        && strcmp(ce->qn->ns->uri, ns) == 0)
+        return ce->qn;
+    n = ns_get(doc, ns, why);
+    if (!n)
+        return NULL;
+    if (!name || !*name) {
+        *why = "an empty local name";
+        return NULL;
+    }
+    len = strlen(name);
+    qn = n->names ? apr_hash_get(n->names, name, len) : NULL;
+    if (!qn) {
+        if (!ms_xml_is_ncname(name)) {
+            *why = apr_psprintf(doc->pool, "a local name that is not an XML "
+                                "name: '%.80s'", name);
+            return NULL;
+        }
+        if (!n->names)
+            n->names = apr_hash_make(doc->pool);
+        plen = n->plen;
+        qn = apr_palloc(doc->pool, sizeof(*qn));
+        qn->ns = n;
+        qn->name = apr_pstrmemdup(doc->pool, name, len);
+        t = apr_palloc(doc->pool, 1 + plen + 1 + len + 1);
+        t[0] = '<';
+        memcpy(t + 1, n->prefix, plen);
+        t[1 + plen] = ':';
+        memcpy(t + 2 + plen, name, len + 1);
+        qn->open = t;
+        qn->open_len = 2 + plen + len;
+        qn->close = apr_pstrcat(doc->pool, "</", n->prefix, ":", name, ">",
+                                NULL);
+        qn->close_len = qn->open_len + 2;
+        apr_hash_set(n->names, qn->name, len, qn);
+    }
+    ce->ns_ptr = ns;
+    ce->name_ptr = name;
+    ce->qn = qn;
+    return qn;
+}
+
 apr_status_t ms_doc_declare_ns(ms_doc *doc, const char *uri)
 {
     const char *why = NULL;
@@ -537,28 +613,14 @@ static apr_status_t prep_text(ms_doc *doc, ms_response *resp,
 
 static apr_status_t prep_qname(ms_response *resp, const char *what,
                                const char *ns, const char *name,
-                               ms_ns **ns_out, const char **name_out,
-                               apr_size_t *name_len)
+                               ms_qn **out)
 {
     const char *why = NULL;
-    ms_ns *n;
-    apr_size_t len;
 
-    n = ns_get(resp->doc, ns, &why);
-    if (!n)
+    *out = qn_get(resp->doc, ns, name, &why);
+    if (!*out)
         return refuse(resp->doc, MS_EINVAL, resp->href, "%s with %s", what,
                       why);
-    if (!name || !*name)
-        return refuse(resp->doc, MS_EINVAL, resp->href,
-                      "%s with an empty local name", what);
-    if (!ms_xml_is_ncname(name))
-        return refuse(resp->doc, MS_EINVAL, resp->href,
-                      "%s with a local name that is not an XML name: '%.80s'",
-                      what, name);
-    len = strlen(name);
-    *ns_out = n;
-    *name_out = rstrdup(resp, name, len);
-    *name_len = len;
     return APR_SUCCESS;
 }
 
@@ -568,6 +630,64 @@ static apr_status_t prep_qname(ms_response *resp, const char *what,
 /* Build the href of @a path in the scratch buffer.  On success *href and
  * *dpath point into it (*dpath NULL when the href does not decode to a
  * path).  Returns a message on refusal. */
+/* Does a path hold "//", "." or ".." segments?  Most never do, and then
+ * the normalization (a copy and a second scan) can be skipped. */
+static int needs_normalize(const char *s, apr_size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    for (;;) {
+        /* p is at the start of a segment */
+        if (p < end && (*p == '/' || (*p == '.'
+            && (p + 1 == end || p[1] == '/'
+                || (p[1] == '.' && (p + 2 == end || p[2] == '/'))))))
+            return 1;
+        p = memchr(p, '/', (apr_size_t)(end - p));
+        if (!p)
+            return 0;
+        p++;
+    }
+}
+
+/* The fast path of build_href(): an unescaped path without anything to
+ * normalize, appended to the (normalized) base when relative. */
+static void build_clean(ms_doc *doc, const char *path, apr_size_t len,
+                        const char **href, apr_size_t *href_len,
+                        const char **dpath)
+{
+    int rel = path[0] != '/';
+    int slash = rel && doc->base_norm[doc->base_norm_len - 1] != '/';
+    apr_size_t dlen = (rel ? doc->base_norm_len + slash : 0) + len;
+    char *s = scratch_get(doc, dlen + 1 + doc->origin_len + doc->base_enc_len
+                               + 1 + 3 * len + 1);
+    char *e = s, *h;
+
+    if (rel) {
+        memcpy(e, doc->base_norm, doc->base_norm_len);
+        e += doc->base_norm_len;
+        if (slash)
+            *e++ = '/';
+    }
+    memcpy(e, path, len);
+    s[dlen] = '\0';
+    h = e = s + dlen + 1;
+    if (doc->opts.absolute_uri) {
+        memcpy(e, doc->opts.origin, doc->origin_len);
+        e += doc->origin_len;
+    }
+    if (rel) {
+        memcpy(e, doc->base_enc, doc->base_enc_len);
+        e += doc->base_enc_len;
+        if (slash)
+            *e++ = '/';
+    }
+    e = ms_href_path_to(e, path, len);
+    *e = '\0';
+    *href = h;
+    *href_len = (apr_size_t)(e - h);
+    *dpath = s;
+}
+
 static const char *build_href(ms_doc *doc, const char *path, int encoded,
                               const char **href, apr_size_t *href_len,
                               const char **dpath)
@@ -605,8 +725,12 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
         blen = doc->base_enc_len;
     }
     else {
-        base = doc->opts.base_path;
-        blen = doc->base_len;
+        if (!needs_normalize(path, len)) {
+            build_clean(doc, path, len, href, href_len, dpath);
+            return NULL;
+        }
+        base = doc->base_norm;
+        blen = doc->base_norm_len;
     }
     /* scratch layout: [joined path][NUL][href: origin, path, query][NUL] */
     rel = path[0] != '/';
@@ -812,8 +936,7 @@ apr_status_t ms_doc_set_error(ms_response *resp, const char *ns,
 
     if (rv)
         return rv;
-    return prep_qname(resp, "an error element", ns, name, &resp->err_ns,
-                      &resp->err_name, &resp->err_name_len);
+    return prep_qname(resp, "an error element", ns, name, &resp->err);
 }
 
 apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
@@ -828,7 +951,7 @@ apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
 
 static int propstat_empty(const ms_propstat *ps)
 {
-    return !ps->first && !ps->desc && !ps->err_name && !ps->keep;
+    return !ps->first && !ps->desc && !ps->err && !ps->keep;
 }
 
 static ms_propstat *propstat_get(ms_response *resp, int status)
@@ -851,15 +974,14 @@ static ms_propstat *propstat_get(ms_response *resp, int status)
 }
 
 /* Find a property by name; unlink it from its propstat if @a unlink. */
-static ms_prop *prop_find(ms_response *resp, ms_ns *ns,
-                          const char *name, int unlink)
+static ms_prop *prop_find(ms_response *resp, const ms_qn *qn, int unlink)
 {
     ms_propstat *ps;
     ms_prop *p, *prev;
 
     for (ps = resp->ps_first; ps; ps = ps->next) {
         for (prev = NULL, p = ps->first; p; prev = p, p = p->next) {
-            if (p->ns != ns || strcmp(p->name, name) != 0)
+            if (p->qn != qn)
                 continue;
             if (unlink) {
                 if (prev)
@@ -881,9 +1003,9 @@ apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
                              ms_value_kind kind, const char *value)
 {
     ms_doc *doc = resp->doc;
-    ms_ns *n;
-    const char *nm, *val = NULL, *bad;
-    apr_size_t nlen, vlen = 0;
+    ms_qn *qn;
+    const char *val = NULL, *bad = NULL;
+    apr_size_t vlen = 0;
     ms_prop *p;
     ms_propstat *ps;
     apr_status_t rv = resp_usable(resp, 0);
@@ -898,16 +1020,9 @@ apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
                       "a property for a response that has a status "
                       "(status and propstat are exclusive)");
     /* name first: its checks are cheap and the message names it */
-    n = ns_get(doc, ns, &bad);
-    if (!n)
+    qn = qn_get(doc, ns, name, &bad);
+    if (!qn)
         return refuse(doc, MS_EINVAL, resp->href, "a property with %s", bad);
-    if (!name || !*name)
-        return refuse(doc, MS_EINVAL, resp->href,
-                      "a property with an empty local name");
-    if (!ms_xml_is_ncname(name))
-        return refuse(doc, MS_EINVAL, resp->href,
-                      "a property local name that is not an XML name: "
-                      "'%.80s'", name);
     switch (kind) {
     case MS_VALUE_NONE:
         break;
@@ -940,20 +1055,12 @@ apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
         return refuse(doc, MS_EINVAL, resp->href,
                       "property %s: unknown value kind %d", name, (int)kind);
     }
-    p = prop_find(resp, n, name, 1);
-    if (p) {
-        nm = p->name;
-        nlen = p->name_len;
-    }
-    else {
-        nlen = strlen(name);
-        nm = rstrdup(resp, name, nlen);
+    p = prop_find(resp, qn, 1);
+    if (!p) {
         p = ralloc(resp, sizeof(*p));
         memset(p, 0, sizeof(*p));
+        p->qn = qn;
     }
-    p->ns = n;
-    p->name = nm;
-    p->name_len = nlen;
     p->kind = kind;
     p->value = val;
     p->value_len = vlen;
@@ -970,8 +1077,8 @@ apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,
                                   const char *name, const char *lang)
 {
     const char *why = NULL;
-    ms_ns *n;
-    ms_prop *p;
+    ms_qn *qn;
+    ms_prop *p = NULL;
     apr_status_t rv = resp_usable(resp, 0);
 
     if (rv)
@@ -979,8 +1086,8 @@ apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,
     if (!ms_xml_is_lang(lang))
         return refuse(resp->doc, MS_EINVAL, resp->href,
                       "'%.80s' is not a language tag", lang ? lang : "(null)");
-    n = ns_get(resp->doc, ns, &why);
-    if (!n || !name || !(p = prop_find(resp, n, name, 0)))
+    qn = qn_get(resp->doc, ns, name, &why);
+    if (!qn || !(p = prop_find(resp, qn, 0)))
         return refuse(resp->doc, MS_EINVAL, resp->href,
                       "xml:lang for a property that was not added: %.80s",
                       name ? name : "(null)");
@@ -1019,9 +1126,7 @@ apr_status_t ms_doc_propstat_set_description(ms_response *resp, int status,
 apr_status_t ms_doc_propstat_set_error(ms_response *resp, int status,
                                        const char *ns, const char *name)
 {
-    ms_ns *n;
-    const char *nm;
-    apr_size_t nl;
+    ms_qn *qn;
     ms_propstat *ps;
     apr_status_t rv = resp_usable(resp, 0);
 
@@ -1033,13 +1138,11 @@ apr_status_t ms_doc_propstat_set_error(ms_response *resp, int status,
     if (resp->status)
         return refuse(resp->doc, MS_ECONFLICT, resp->href,
                       "a propstat error for a response that has a status");
-    rv = prep_qname(resp, "a propstat error element", ns, name, &n, &nm, &nl);
+    rv = prep_qname(resp, "a propstat error element", ns, name, &qn);
     if (rv)
         return rv;
     ps = propstat_get(resp, status);
-    ps->err_ns = n;
-    ps->err_name = nm;
-    ps->err_name_len = nl;
+    ps->err = qn;
     return APR_SUCCESS;
 }
 
@@ -1062,21 +1165,18 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
     const char *why = NULL;
 
     doc->rules = *rules;
-    doc->want_ns = apr_pcalloc(doc->pool, (rules->nwant + 1)
-                                          * sizeof(ms_ns *));
-    doc->want_len = apr_pcalloc(doc->pool, (rules->nwant + 1)
-                                           * sizeof(apr_size_t));
+    doc->want = apr_pcalloc(doc->pool, (rules->nwant + 1) * sizeof(ms_qn *));
     for (i = 0; i < rules->nwant; i++) {
-        doc->want_ns[i] = ns_get(doc, rules->want[i].ns, &why);
-        if (!doc->want_ns[i] || !ms_xml_is_ncname(rules->want[i].name)) {
+        doc->want[i] = qn_get(doc, rules->want[i].ns, rules->want[i].name,
+                              &why);
+        if (!doc->want[i]) {
             doc->rules.nwant = 0;
             return refuse(doc, MS_EINVAL, NULL, "requested property "
                           "{%.100s}%.100s cannot be answered: %s",
                           rules->want[i].ns ? rules->want[i].ns : "",
                           rules->want[i].name ? rules->want[i].name : "",
-                          why ? why : "not an XML name");
+                          why);
         }
-        doc->want_len[i] = strlen(rules->want[i].name);
     }
     return APR_SUCCESS;
 }
@@ -1118,12 +1218,10 @@ static void apply_rules(ms_response *resp)
     if (resp->status || resp->hidden)
         return;
     for (i = 0; i < ru->nwant; i++) {
-        if (!prop_find(resp, doc->want_ns[i], ru->want[i].name, 0)) {
+        if (!prop_find(resp, doc->want[i], 0)) {
             p = ralloc(resp, sizeof(*p));
             memset(p, 0, sizeof(*p));
-            p->ns = doc->want_ns[i];
-            p->name = ru->want[i].name;
-            p->name_len = doc->want_len[i];
+            p->qn = doc->want[i];
             prop_append(resp, p, ru->want_status ? ru->want_status : 404);
         }
     }
@@ -1150,7 +1248,7 @@ static void apply_rules(ms_response *resp)
             }
             ps->first = ps->last = NULL;
             ps->desc = NULL;
-            ps->err_name = NULL;
+            ps->err = NULL;
         }
     }
     if (ru->minimal) {
@@ -1159,7 +1257,7 @@ static void apply_rules(ms_response *resp)
             if (ps->status == 404) {
                 ps->first = ps->last = NULL;
                 ps->desc = NULL;
-                ps->err_name = NULL;
+                ps->err = NULL;
             }
             left |= !propstat_empty(ps);
         }
@@ -1294,22 +1392,11 @@ static void put_status(writer *w, int status)
     PUTS(w, "</D:status>");
 }
 
-static void put_empty(writer *w, ms_ns *ns, const char *name,
-                      apr_size_t len)
-{
-    PUTS(w, "<");
-    put(w, ns->prefix, ns->plen);
-    PUTS(w, ":");
-    put(w, name, len);
-    PUTS(w, "/>");
-}
-
-static void put_error(writer *w, ms_ns *ns, const char *name,
-                      apr_size_t len)
+static void put_error(writer *w, const ms_qn *qn)
 {
     PUTS(w, "<D:error>");
-    put_empty(w, ns, name, len);
-    PUTS(w, "</D:error>");
+    put(w, qn->open, qn->open_len);
+    PUTS(w, "/></D:error>");
 }
 
 static void put_desc(writer *w, const char *desc, apr_size_t len)
@@ -1343,13 +1430,13 @@ static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
     const ms_prop *p;
 
     PUTS(w, "<D:response");
-    if (resp->err_ns)
-        need_ns(w, resp->err_ns, stamp);
+    if (resp->err)
+        need_ns(w, resp->err->ns, stamp);
     for (ps = resp->ps_first; ps; ps = ps->next) {
         for (p = ps->first; p; p = p->next)
-            need_ns(w, p->ns, stamp);
-        if (ps->err_ns)
-            need_ns(w, ps->err_ns, stamp);
+            need_ns(w, p->qn->ns, stamp);
+        if (ps->err)
+            need_ns(w, ps->err->ns, stamp);
     }
     PUTS(w, "><D:href>");
     put_href(w, resp->href, resp->href_len, resp->href_xml_len);
@@ -1363,10 +1450,7 @@ static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
                 continue;
             PUTS(w, "<D:propstat><D:prop>");
             for (p = ps->first; p; p = p->next) {
-                PUTS(w, "<");
-                put(w, p->ns->prefix, p->ns->plen);
-                PUTS(w, ":");
-                put(w, p->name, p->name_len);
+                put(w, p->qn->open, p->qn->open_len);
                 if (p->lang) {
                     PUTS(w, " xml:lang=\"");
                     put(w, p->lang, p->lang_len);
@@ -1378,23 +1462,19 @@ static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
                 }
                 PUTS(w, ">");
                 put(w, p->value, p->value_len);
-                PUTS(w, "</");
-                put(w, p->ns->prefix, p->ns->plen);
-                PUTS(w, ":");
-                put(w, p->name, p->name_len);
-                PUTS(w, ">");
+                put(w, p->qn->close, p->qn->close_len);
             }
             PUTS(w, "</D:prop>");
             put_status(w, ps->status);
-            if (ps->err_name)
-                put_error(w, ps->err_ns, ps->err_name, ps->err_name_len);
+            if (ps->err)
+                put_error(w, ps->err);
             if (ps->desc)
                 put_desc(w, ps->desc, ps->desc_len);
             PUTS(w, "</D:propstat>");
         }
     }
-    if (resp->err_name)
-        put_error(w, resp->err_ns, resp->err_name, resp->err_name_len);
+    if (resp->err)
+        put_error(w, resp->err);
     if (resp->desc)
         put_desc(w, resp->desc, resp->desc_len);
     if (resp->location) {

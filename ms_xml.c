@@ -110,6 +110,22 @@ void ms_xml_init(void)
  * path during post_config, before any thread exists. */
 #define READY() do { if (!tables_ready) ms_xml_init(); } while (0)
 
+/* Eight bytes at a time: is there any byte that needs a look (a control
+ * character, a non-ASCII byte, or one of & < > " )?  Exact as to
+ * "whether", which is all the fast path needs. */
+#define ONES  APR_UINT64_C(0x0101010101010101)
+#define HIGHS APR_UINT64_C(0x8080808080808080)
+#define HAS_ZERO(x) (((x) - ONES) & ~(x) & HIGHS)
+#define HAS_BYTE(x, c) HAS_ZERO((x) ^ (ONES * (c)))
+
+static APR_INLINE int word_is_plain(apr_uint64_t x, int attr)
+{
+    return !((((x) - ONES * 0x20) & ~(x) & HIGHS)     /* < 0x20 */
+             | (x & HIGHS)                            /* >= 0x80 */
+             | HAS_BYTE(x, '&') | HAS_BYTE(x, '<') | HAS_BYTE(x, '>')
+             | (attr ? HAS_BYTE(x, '"') : 0));
+}
+
 const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
                               apr_size_t *esc_len)
 {
@@ -120,7 +136,24 @@ const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
     READY();
     cost = text_cost[attr ? 1 : 0];
     while (i < len) {
-        unsigned char c = u[i];
+        unsigned char c;
+        /* the common case: runs of plain ASCII, a word at a time; the
+         * last word may overlap the one before (len >= 8) */
+        while (len - i >= 8) {
+            apr_uint64_t x;
+            memcpy(&x, u + i, 8);
+            if (!word_is_plain(x, attr))
+                break;
+            i += 8;
+            if (len - i < 8 && len - i > 0 && len >= 8) {
+                memcpy(&x, u + len - 8, 8);
+                if (word_is_plain(x, attr))
+                    i = len;
+            }
+        }
+        if (i >= len)
+            break;
+        c = u[i];
         if (c < 0x80) {
             unsigned k = cost[c];
             if (k == 1) {
@@ -299,7 +332,13 @@ char *ms_href_path_to(char *dst, const char *path, apr_size_t len)
     for (i = 0; i < len; i++) {
         unsigned char c = u[i];
         if (path_raw[c]) {
-            *dst++ = (char)c;
+            /* copy the run of raw bytes in one go */
+            apr_size_t j = i + 1;
+            while (j < len && path_raw[u[j]])
+                j++;
+            memcpy(dst, u + i, j - i);
+            dst += j - i;
+            i = j - 1;
         }
         else {
             *dst++ = '%';
@@ -394,11 +433,12 @@ int ms_href_decode(char *dst, const char *href, apr_size_t len)
 
 apr_size_t ms_href_xml_len(const char *s, apr_size_t len)
 {
-    apr_size_t i, out = len;
+    apr_size_t out = len;
+    const char *amp, *end = s + len;
 
-    for (i = 0; i < len; i++) {
-        if (s[i] == '&')
-            out += 4;
+    while ((amp = memchr(s, '&', (apr_size_t)(end - s))) != NULL) {
+        out += 4;
+        s = amp + 1;
     }
     return out;
 }

@@ -280,6 +280,32 @@ static void test_basic_body(apr_pool_t *p)
           s.last_msg);
 }
 
+static void test_long_text(apr_pool_t *p)
+{
+    static const char *in[] = {
+        "plain text that is longer than a word or two",
+        "0123456789abcdef&<>\"'\t\n\r end",
+        "caf\xc3\xa9 0123456789 \xe6\x97\xa5\xe6\x9c\xac & more text here",
+    };
+    static const char *want[] = {
+        "plain text that is longer than a word or two",
+        "0123456789abcdef&amp;&lt;&gt;\"'\t\n&#13; end",
+        "caf\xc3\xa9 0123456789 \xe6\x97\xa5\xe6\x9c\xac &amp; more text here",
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+        apr_size_t esc = 0, len = strlen(in[i]);
+        const char *bad = ms_xml_text_check(in[i], len, 0, &esc);
+        char *out = apr_palloc(p, esc + 1);
+        CHECK(bad == NULL, "'%s' refused: %s", in[i], bad);
+        CHECK(esc == strlen(want[i]), "escaped length of '%s': %lu", in[i],
+              (unsigned long)esc);
+        *ms_xml_text_to(out, in[i], len, 0) = '\0';
+        CHECK(!strcmp(out, want[i]), "'%s' escaped as '%s'", in[i], out);
+    }
+}
+
 static void test_props(apr_pool_t *p)
 {
     sink s = { 0 };
@@ -331,6 +357,9 @@ static void test_refusals(apr_pool_t *p)
     static const char *bad_text[] = {
         "a\x01z", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xef\xbf\xbe",
         "\xef\xbf\xbf", "\xf4\x90\x80\x80", "\xe2\x82", "a\x1b[0m",
+        /* past the first eight-byte words of the fast path */
+        "0123456789abcdef\x01", "0123456789abcdefghij\xc3",
+        "0123456789abcdef01234567\xef\xbf\xbe tail",
     };
     static const char *bad_xml[] = {
         "<a>", "</a>", "<a></b>", "<X:a/>", "<a X:b='1'/>", "&nbsp;",
@@ -617,6 +646,7 @@ int main(void)
     test_hrefs(p);
     test_basic_body(p);
     test_props(p);
+    test_long_text(p);
     test_refusals(p);
     test_streaming(p);
     test_limits_and_failure(p);
