@@ -19,17 +19,19 @@
  *         MsPropsHidePrivate On            # default Off
  *     </Location>
  *
- * PROPFIND with Depth: 0 or 1 (Depth: infinity, or none, is refused with
- * 403 and DAV:propfind-finite-depth, as RFC 4918 9.1 allows).  The body may
- * be empty (allprop), <D:allprop/>, <D:propname/> or <D:prop> with the
- * properties wanted.  Known properties:
+ * PROPFIND with Depth: 0 or 1.  mod_multistatus reads the request
+ * (ms.propfind_read): it refuses Depth: infinity (or none) with 403 and
+ * DAV:propfind-finite-depth, and a bad body with 400, before this module
+ * does any work; the body may be empty (allprop), <D:allprop/>,
+ * <D:propname/> or <D:prop> with the properties wanted.  Known properties:
  *     D:displayname       the name, as text (the module escapes it)
  *     D:resourcetype      <D:collection/> for a folder, empty for a file
  *     D:getcontentlength  files only (404 for a folder when asked for)
  *     D:getlastmodified   RFC 1123 date
  *     E:color             (E = urn:example:props) from MsPropsColor, with
  *                         xml:lang="en"; 404 when no pattern matches
- * Any other property asked for is answered 404 (RFC 4918 9.1).
+ * Any other property asked for is answered 404 by mod_multistatus (RFC 4918
+ * 9.1): this module only reports what it knows.
  *
  * MsPropsHidePrivate On: every resource with a path segment starting with
  * "private" is left out of every 207 answer below this location, whichever
@@ -45,13 +47,11 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
-#include "util_xml.h"
 
 #include "apr_strings.h"
 #include "apr_file_info.h"
 #include "apr_fnmatch.h"
 #include "apr_tables.h"
-#include "apr_xml.h"
 
 #include "mod_multistatus.h"
 
@@ -201,18 +201,12 @@ static int props_prepare_response(request_rec *r, ms_response *resp)
  * Properties
  */
 
-typedef enum { WANT_ALL, WANT_NAMES, WANT_LIST } props_want;
-
-typedef struct {
-    const char *ns;
-    const char *name;
-} props_name;
+typedef ms_propname props_name;
 
 typedef struct {
     request_rec *r;
     const props_conf *conf;
-    props_want want;
-    apr_array_header_t *list;   /* WANT_LIST: of props_name */
+    const ms_propfind *pf;      /* what the client asked for */
     int stop;                   /* the module asked us to stop */
 } props_ctx;
 
@@ -338,37 +332,24 @@ static void props_one(props_ctx *ctx, const char *path, const char *fs,
         props_check_rv(ctx, rv);
         return;
     }
-    if (ctx->want == WANT_LIST) {
-        n = ctx->list->nelts;
-        for (i = 0; i < n && !ctx->stop; i++) {
-            const props_name *pn = &APR_ARRAY_IDX(ctx->list, i, props_name);
+    /* Report every known property the request wants; mod_multistatus
+     * answers 404 for those asked for that we do not know, and drops the
+     * values in propname mode. */
+    n = (int)(sizeof(props_known) / sizeof(props_known[0]));
+    for (i = 0; i < n && !ctx->stop; i++) {
+        const props_name *pn = &props_known[i];
 
-            if (!props_value(ctx, &fi, display, pn, &status, &kind, &value,
-                             p)) {
-                /* RFC 4918 9.1: every property asked for gets an answer;
-                 * one we do not know is 404 (its namespace gets a prefix
-                 * from the module) */
-                status = HTTP_NOT_FOUND;
-                kind = MS_VALUE_NONE;
-                value = NULL;
-            }
-            props_add(ctx, resp, pn, status, kind, value);
+        if (!ms.propfind_wants(ctx->pf, pn->ns, pn->name)) {
+            continue;   /* not asked for: skip the work */
         }
-    }
-    else {
-        n = (int)(sizeof(props_known) / sizeof(props_known[0]));
-        for (i = 0; i < n && !ctx->stop; i++) {
-            props_value(ctx, &fi, display, &props_known[i], &status, &kind,
-                        &value, p);
-            if (status != HTTP_OK) {
-                continue;   /* allprop/propname list what exists */
-            }
-            if (ctx->want == WANT_NAMES) {
-                kind = MS_VALUE_NONE;
-                value = NULL;
-            }
-            props_add(ctx, resp, &props_known[i], status, kind, value);
+        if (!props_value(ctx, &fi, display, pn, &status, &kind, &value,
+                         p)) {
+            continue;
         }
+        if (status != HTTP_OK && ctx->pf->type != MS_PROPFIND_PROP) {
+            continue;   /* allprop/propname list what exists */
+        }
+        props_add(ctx, resp, pn, status, kind, value);
     }
     /* Rendered now (the prepare_response hooks run first: ours may hide
      * it); the handle is invalid afterwards. */
@@ -376,62 +357,12 @@ static void props_one(props_ctx *ctx, const char *path, const char *fs,
 }
 
 /*
- * Request body and headers
+ * Helpers
  */
 
-/* Read the PROPFIND body, if any, into ctx->want / ctx->list. */
-static int props_parse_body(props_ctx *ctx)
-{
-    request_rec *r = ctx->r;
-    apr_xml_doc *doc;
-    apr_xml_elem *elem, *prop;
-    props_name *pn;
-    int rc;
-
-    ctx->want = WANT_ALL;   /* no body means allprop (RFC 4918 9.1) */
-    if ((rc = ap_xml_parse_input(r, &doc)) != OK) {
-        return rc;
-    }
-    if (!doc) {
-        return OK;
-    }
-#define IS_DAV(e, n) ((e)->ns != APR_XML_NS_NONE \
-        && !strcmp(APR_XML_GET_URI_ITEM(doc->namespaces, (e)->ns), "DAV:") \
-        && !strcmp((e)->name, (n)))
-    if (!IS_DAV(doc->root, "propfind")) {
-        return HTTP_BAD_REQUEST;
-    }
-    for (elem = doc->root->first_child; elem; elem = elem->next) {
-        if (IS_DAV(elem, "allprop")) {
-            ctx->want = WANT_ALL;
-        }
-        else if (IS_DAV(elem, "propname")) {
-            ctx->want = WANT_NAMES;
-        }
-        else if (IS_DAV(elem, "prop")) {
-            ctx->want = WANT_LIST;
-            ctx->list = apr_array_make(r->pool, 8, sizeof(props_name));
-            for (prop = elem->first_child; prop; prop = prop->next) {
-                if (prop->ns == APR_XML_NS_NONE) {
-                    /* The API names every property by a namespace URI;
-                     * a property in no namespace has none to give. */
-                    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                                  "ms_props: property <%s> has no namespace",
-                                  prop->name);
-                    return HTTP_BAD_REQUEST;
-                }
-                pn = apr_array_push(ctx->list);
-                pn->ns = APR_XML_GET_URI_ITEM(doc->namespaces, prop->ns);
-                pn->name = prop->name;
-            }
-        }
-        /* <D:include> and unknown elements are ignored (RFC 4918 17) */
-    }
-#undef IS_DAV
-    return OK;
-}
-
-/* Refuse Depth: infinity the way RFC 4918 9.1 describes. */
+/* Refuse Depth: infinity the way RFC 4918 9.1 describes (reached only when
+ * MultiStatusDepthInfinity On lets it through: this example walks one
+ * level at most). */
 static int props_refuse_infinity(request_rec *r)
 {
     r->status = HTTP_FORBIDDEN;
@@ -470,7 +401,7 @@ static int props_handler(request_rec *r)
 {
     props_conf *conf;
     props_ctx ctx;
-    const char *rel, *depth, *self;
+    const char *rel, *self;
     apr_array_header_t *names;
     apr_pool_t *scratch;
     apr_finfo_t fi, dfi;
@@ -524,19 +455,16 @@ static int props_handler(request_rec *r)
         return HTTP_FORBIDDEN;
     }
 
-    depth = apr_table_get(r->headers_in, "Depth");
-    if (!depth || !strcasecmp(depth, "infinity")) {
-        return props_refuse_infinity(r);
-    }
-    if (strcmp(depth, "0") && strcmp(depth, "1")) {
-        return HTTP_BAD_REQUEST;
-    }
-
     memset(&ctx, 0, sizeof(ctx));
     ctx.r = r;
     ctx.conf = conf;
-    if ((rc = props_parse_body(&ctx)) != OK) {
+    /* Depth and body, read by mod_multistatus before any per-resource
+     * work; on DONE it has answered already (400, 403) */
+    if ((rc = ms.propfind_read(r, &ctx.pf)) != OK) {
         return rc;
+    }
+    if (ctx.pf->depth == MS_DEPTH_INFINITY) {
+        return props_refuse_infinity(r);
     }
 
     /* RFC 4918: PROPFIND on a missing resource is a plain 404, not 207 */
@@ -553,7 +481,7 @@ static int props_handler(request_rec *r)
 
     /* The request-URI first: several clients expect it so. */
     props_one(&ctx, self, fs, props_display(r->pool, self), r->pool);
-    if (ctx.stop || fi.filetype != APR_DIR || depth[0] != '1') {
+    if (ctx.stop || fi.filetype != APR_DIR || ctx.pf->depth != 1) {
         return OK;
     }
 
@@ -598,7 +526,7 @@ static int props_handler(request_rec *r)
 
 /* The oldest API version this module works with: a module that uses an
  * entry point added later names the version that introduced it. */
-#define PROPS_MIN_API_VERSION 1
+#define PROPS_MIN_API_VERSION 2   /* ms_propfind_read() */
 
 /* Look the optional functions up.  Called from the optional_fn_retrieve
  * hook, the documented place (it runs once every module is loaded,
