@@ -230,8 +230,8 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
 /* ---------------------------------------------------------------- */
 /* Entry points                                                      */
 
-MS_DECLARE(apr_status_t) ms_response_open(request_rec *r, const char *path,
-                                          ms_response **resp)
+static apr_status_t open_response(request_rec *r, const char *path,
+                                  int encoded, ms_response **resp)
 {
     ms_doc *doc;
     apr_status_t rv = doc_for(r, &doc);
@@ -241,22 +241,20 @@ MS_DECLARE(apr_status_t) ms_response_open(request_rec *r, const char *path,
             *resp = NULL;
         return rv;
     }
-    return ms_doc_open(doc, path, 0, resp);
+    return ms_doc_open(doc, path, encoded, resp);
+}
+
+MS_DECLARE(apr_status_t) ms_response_open(request_rec *r, const char *path,
+                                          ms_response **resp)
+{
+    return open_response(r, path, 0, resp);
 }
 
 MS_DECLARE(apr_status_t) ms_response_open_href(request_rec *r,
                                                const char *href,
                                                ms_response **resp)
 {
-    ms_doc *doc;
-    apr_status_t rv = doc_for(r, &doc);
-
-    if (rv) {
-        if (resp)
-            *resp = NULL;
-        return rv;
-    }
-    return ms_doc_open(doc, href, 1, resp);
+    return open_response(r, href, 1, resp);
 }
 
 MS_DECLARE(apr_status_t) ms_response_set_status(ms_response *resp, int status)

@@ -886,7 +886,11 @@ int ms_doc_response_status(const ms_response *resp)
 /* ---------------------------------------------------------------- */
 /* Filling a response                                                */
 
-apr_status_t ms_doc_set_status(ms_response *resp, int status)
+/* What every call that carries a status checks: the response is usable,
+ * the status is in 200..599, and status XOR propstat holds (@a propstat:
+ * the call adds to the propstats; @a what names it in the log). */
+static apr_status_t check_status(ms_response *resp, int status, int propstat,
+                                 const char *what)
 {
     apr_status_t rv = resp_usable(resp, 0);
 
@@ -895,10 +899,20 @@ apr_status_t ms_doc_set_status(ms_response *resp, int status)
     if (!status_ok(status))
         return refuse(resp->doc, MS_EINVAL, resp->href,
                       "status %d is outside 200..599", status);
-    if (resp->ps_first)
+    if (propstat ? resp->status != 0 : resp->ps_first != NULL)
         return refuse(resp->doc, MS_ECONFLICT, resp->href,
-                      "a status for a response that has properties "
-                      "(status and propstat are exclusive)");
+                      "%s for a response that has %s (status and propstat "
+                      "are exclusive)", what,
+                      propstat ? "a status" : "properties");
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_set_status(ms_response *resp, int status)
+{
+    apr_status_t rv = check_status(resp, status, 0, "a status");
+
+    if (rv)
+        return rv;
     resp->status = status;
     if (status < 300 || status > 399)
         resp->location = NULL;  /* location is for 3xx only */
@@ -1008,17 +1022,10 @@ apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
     apr_size_t vlen = 0;
     ms_prop *p;
     ms_propstat *ps;
-    apr_status_t rv = resp_usable(resp, 0);
+    apr_status_t rv = check_status(resp, status, 1, "a property");
 
     if (rv)
         return rv;
-    if (!status_ok(status))
-        return refuse(doc, MS_EINVAL, resp->href,
-                      "status %d is outside 200..599", status);
-    if (resp->status)
-        return refuse(doc, MS_ECONFLICT, resp->href,
-                      "a property for a response that has a status "
-                      "(status and propstat are exclusive)");
     /* name first: its checks are cheap and the message names it */
     qn = qn_get(doc, ns, name, &bad);
     if (!qn)
@@ -1102,17 +1109,11 @@ apr_status_t ms_doc_propstat_set_description(ms_response *resp, int status,
     const char *d;
     apr_size_t dl;
     ms_propstat *ps;
-    apr_status_t rv = resp_usable(resp, 0);
+    apr_status_t rv = check_status(resp, status, 1,
+                                   "a propstat description");
 
     if (rv)
         return rv;
-    if (!status_ok(status))
-        return refuse(resp->doc, MS_EINVAL, resp->href,
-                      "status %d is outside 200..599", status);
-    if (resp->status)
-        return refuse(resp->doc, MS_ECONFLICT, resp->href,
-                      "a propstat description for a response that has a "
-                      "status");
     rv = prep_text(resp->doc, resp, "a propstat responsedescription", text,
                    &d, &dl);
     if (rv)
@@ -1128,16 +1129,10 @@ apr_status_t ms_doc_propstat_set_error(ms_response *resp, int status,
 {
     ms_qn *qn;
     ms_propstat *ps;
-    apr_status_t rv = resp_usable(resp, 0);
+    apr_status_t rv = check_status(resp, status, 1, "a propstat error");
 
     if (rv)
         return rv;
-    if (!status_ok(status))
-        return refuse(resp->doc, MS_EINVAL, resp->href,
-                      "status %d is outside 200..599", status);
-    if (resp->status)
-        return refuse(resp->doc, MS_ECONFLICT, resp->href,
-                      "a propstat error for a response that has a status");
     rv = prep_qname(resp, "a propstat error element", ns, name, &qn);
     if (rv)
         return rv;
