@@ -754,8 +754,10 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
     if (encoded) {
         memcpy(e, s, n);
         e += n;
-        memcpy(e, query, qlen);
-        e += qlen;
+        if (qlen) {
+            memcpy(e, query, qlen);
+            e += qlen;
+        }
         /* the decoded path is never longer: decode in place */
         *dpath = ms_href_decode(s, s, n) == 0 ? s : NULL;
     }
