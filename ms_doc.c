@@ -1180,10 +1180,22 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
 
 int ms_doc_response_failed(const ms_response *resp)
 {
+    const ms_doc *doc = resp->doc;
     const ms_propstat *ps;
+    apr_size_t i;
+    int want_fails;
 
     for (ps = resp->ps_first; ps; ps = ps->next) {
         if (ps->first && (ps->status < 200 || ps->status > 299))
+            return 1;
+    }
+    /* a requested name still unanswered will be added with want_status:
+     * if that is a failure (PROPPATCH), the response fails already */
+    want_fails = doc->rules.want_status
+                 && (doc->rules.want_status < 200
+                     || doc->rules.want_status > 299);
+    for (i = 0; want_fails && !resp->status && i < doc->rules.nwant; i++) {
+        if (!prop_find((ms_response *)resp, doc->want[i], 0))
             return 1;
     }
     return 0;

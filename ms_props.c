@@ -360,6 +360,25 @@ typedef struct {
     int noroot;         /* depth-noroot */
 } prefs;
 
+/* Trim spaces and tabs around [*b, *e). */
+static void trim(const char **b, const char **e)
+{
+    while (*b < *e && apr_isspace(**b))
+        (*b)++;
+    while (*e > *b && apr_isspace((*e)[-1]))
+        (*e)--;
+}
+
+static int token_is(const char *b, const char *e, const char *tok)
+{
+    apr_size_t n = strlen(tok);
+
+    return (apr_size_t)(e - b) == n && strncasecmp(b, tok, n) == 0;
+}
+
+/* One Prefer header: preferences separated by commas, each
+ *     token [ BWS "=" BWS ( token / quoted-string ) ] *( ";" parameter )
+ * (RFC 7240 section 2); the parameters are not used here. */
 static int prefer_one(void *data, const char *key, const char *value)
 {
     prefs *pr = data;
@@ -369,16 +388,20 @@ static int prefer_one(void *data, const char *key, const char *value)
     while (*p) {
         const char *end = p + strcspn(p, ",");
         const char *semi = memchr(p, ';', (apr_size_t)(end - p));
-        const char *tok_end = semi ? semi : end;
-        while (p < tok_end && apr_isspace(*p))
-            p++;
-        while (tok_end > p && apr_isspace(tok_end[-1]))
-            tok_end--;
-        if ((tok_end - p == 14 && !strncasecmp(p, "return=minimal", 14))
-            || (tok_end - p == 16 && !strncasecmp(p, "return=\"minimal\"",
-                                                 16)))
+        const char *pe = semi ? semi : end;
+        const char *eq = memchr(p, '=', (apr_size_t)(pe - p));
+        const char *nb = p, *ne = eq ? eq : pe;
+        const char *vb = eq ? eq + 1 : pe, *ve = pe;
+
+        trim(&nb, &ne);
+        trim(&vb, &ve);
+        if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
+            vb++;
+            ve--;
+        }
+        if (token_is(nb, ne, "return") && token_is(vb, ve, "minimal"))
             pr->minimal = pr->asked_minimal = 1;
-        else if (tok_end - p == 12 && !strncasecmp(p, "depth-noroot", 12))
+        else if (token_is(nb, ne, "depth-noroot") && !eq)
             pr->noroot = 1;
         p = *end ? end + 1 : end;
     }
