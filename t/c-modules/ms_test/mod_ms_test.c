@@ -25,6 +25,10 @@
  * registration) are reported in the error log at info level instead:
  * "ms_test: report label=NAME".
  *
+ * The property-method scenarios pf (PROPFIND), pp (PROPPATCH) and rep
+ * (REPORT) read the request body themselves (it is not discarded for them):
+ * see the comment before sc_pf (t/props_*.t, t/conf/ms_props.conf.in).
+ *
  * The optional hooks of mod_multistatus are registered too; they act only
  * on requests whose note "ms-test-hooks" is set (scenario "hooks"):
  *  - prepare_response: hides responses whose path contains "hidden", sets
@@ -898,6 +902,333 @@ static int sc_disabled(request_rec *r)
     return OK;
 }
 
+/*
+ * Property methods (issue 3).  These scenarios read the request body
+ * through ms_propfind_read / ms_proppatch_read, so the dispatcher does not
+ * discard it for them (see body_scenarios below).  Every line they log
+ * carries the request header X-Test-Id ("ms_test: [ID] ..."), so that a
+ * test finds what its own request did:
+ *   "ms_test: [ID] propfind_read=RC" / "proppatch_read=RC" (OK 0, DONE -2)
+ *   "ms_test: [ID] work registrations=N"  (only after per-resource work)
+ *
+ * pf (PROPFIND, t/props_*.t): echoes what the module parsed
+ *   X-MS-PF: type=allprop|propname|prop depth=0|1|infinity n=N
+ *   X-MS-PF-Prop: {ns}name   (one per parsed property, in order)
+ *   X-MS-PF-Again: same|different   (second ms_propfind_read call)
+ * then reports the request-URI and, for Depth >= 1, the members c, a, b
+ * (in that order), for Depth infinity also a/deep after a.  Each resource
+ * knows these properties (pf_known below); the handler reports those that
+ * ms_propfind_wants() says (allprop: the allprop ones plus those in
+ * <include>; propname: all of them, with their values):
+ *   {DAV:}displayname 200 text, {DAV:}resourcetype 200 <D:collection/>,
+ *   {urn:example:e}color 200 "blue" (not on b), {urn:example:e}secret 403,
+ *   {urn:example:e}nothere 404 (prop mode only), {urn:example:e}expensive
+ *   200 "costly" (only when named: prop list or include).
+ * Query "order=": first (default: request-URI first, then c a b), last
+ * (members closed first, request-URI closed last), mid (c, request-URI, a,
+ * b), open (nothing closed; request-URI opened last), none (no response for
+ * the request-URI), slash (request-URI reported last, without its trailing
+ * slash).
+ *
+ * pp (PROPPATCH): echoes the parsed instructions
+ *   X-MS-PP-N: N
+ *   X-MS-Op: I set|remove {ns}name lang=L|- value=BASE64|-
+ * then answers each one on the request-URI's response, by local name:
+ * ro-* 403 (+ propstat error DAV:cannot-modify-protected-property),
+ * conflict* 409, gone* 404, skip* not answered, anything else 200 (with
+ * the parsed value as MS_VALUE_XML, and its xml:lang, when query echo=1).
+ *   X-MS-Failed: 0|1   (ms_response_failed() before the close)
+ *
+ * rep (REPORT): request-URI with {DAV:}displayname 200 and
+ * {urn:example:e}nothere 404; member x with only 404s; member y with only
+ * a 200 (for Prefer / Brief).
+ */
+
+static const char *test_id(request_rec *r)
+{
+    const char *id = apr_table_get(r->headers_in, "X-Test-Id");
+
+    return id ? id : "-";
+}
+
+static const char *query_str(request_rec *r, const char *key)
+{
+    const char *q = r->args;
+    apr_size_t klen = strlen(key);
+
+    while (q && *q) {
+        if (strncmp(q, key, klen) == 0 && q[klen] == '=') {
+            const char *v = q + klen + 1;
+            return apr_pstrmemdup(r->pool, v, strcspn(v, "&"));
+        }
+        q = strchr(q, '&');
+        if (q) {
+            q++;
+        }
+    }
+    return NULL;
+}
+
+typedef struct {
+    const char *ns;
+    const char *name;
+    int status;
+    ms_value_kind kind;
+    const char *value;      /* NULL for displayname: the resource's label */
+    int in_allprop;         /* reported for allprop without <include> */
+    int prop_only;          /* reported only for an explicit prop list */
+} pf_prop;
+
+static const pf_prop pf_known[] = {
+    { "DAV:", "displayname", 200, MS_VALUE_TEXT, NULL, 1, 0 },
+    { "DAV:", "resourcetype", 200, MS_VALUE_XML, "<D:collection/>", 1, 0 },
+    { "urn:example:e", "color", 200, MS_VALUE_TEXT, "blue", 1, 0 },
+    { "urn:example:e", "secret", 403, MS_VALUE_NONE, NULL, 1, 0 },
+    { "urn:example:e", "nothere", 404, MS_VALUE_NONE, NULL, 0, 1 },
+    { "urn:example:e", "expensive", 200, MS_VALUE_TEXT, "costly", 0, 0 },
+    { NULL, NULL, 0, MS_VALUE_NONE, NULL, 0, 0 }
+};
+
+static int pf_named(const ms_propfind *pf, const char *ns, const char *name)
+{
+    int i;
+
+    for (i = 0; i < pf->props->nelts; i++) {
+        const ms_propname *pn = &APR_ARRAY_IDX(pf->props, i, ms_propname);
+        if (strcmp(pn->ns, ns) == 0 && strcmp(pn->name, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Report one resource; returns the handle (closed and NULL when @a close). */
+static ms_response *pf_resource(request_rec *r, const ms_propfind *pf,
+                                const char *path, const char *label,
+                                int close, int *count)
+{
+    ms_response *resp = open_path(r, apr_pstrcat(r->pool, "open-", label,
+                                                 NULL), path);
+    int i;
+
+    if (!resp) {
+        return NULL;
+    }
+    for (i = 0; pf_known[i].ns; i++) {
+        const pf_prop *p = &pf_known[i];
+        int want;
+
+        if (strcmp(p->name, "color") == 0 && strcmp(label, "b") == 0) {
+            continue;
+        }
+        switch (pf->type) {
+        case MS_PROPFIND_PROP:
+            want = api.propfind_wants(pf, p->ns, p->name);
+            break;
+        case MS_PROPFIND_ALLPROP:
+            want = !p->prop_only
+                   && (p->in_allprop || pf_named(pf, p->ns, p->name));
+            break;
+        default:            /* propname: every name (values too) */
+            want = 1;
+            break;
+        }
+        if (!want) {
+            continue;
+        }
+        rep(r, apr_pstrcat(r->pool, label, "-", p->name, NULL),
+            api.prop_add(resp, p->ns, p->name, p->status, p->kind,
+                         p->value ? p->value : label));
+        (*count)++;
+    }
+    if (close) {
+        rep(r, apr_pstrcat(r->pool, "close-", label, NULL),
+            api.response_close(resp));
+        return NULL;
+    }
+    return resp;
+}
+
+static int sc_pf(request_rec *r)
+{
+    const ms_propfind *pf = NULL, *again = NULL;
+    const char *order = query_str(r, "order");
+    const char *root = r->uri;
+    int rc, i, count = 0, close = 1;
+    int members = 0;
+    static const char *const names[] = { "c", "a", "b" };
+
+    rc = api.propfind_read(r, &pf);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "ms_test: [%s] propfind_read=%d", test_id(r), rc);
+    if (rc != OK) {
+        return rc;
+    }
+    rc = api.propfind_read(r, &again);
+    apr_table_setn(r->err_headers_out, "X-MS-PF-Again",
+                   rc == OK && again == pf ? "same" : "different");
+    apr_table_setn(r->err_headers_out, "X-MS-PF",
+                   apr_psprintf(r->pool, "type=%s depth=%s n=%d",
+                                pf->type == MS_PROPFIND_ALLPROP ? "allprop"
+                                : pf->type == MS_PROPFIND_PROPNAME
+                                  ? "propname" : "prop",
+                                pf->depth == MS_DEPTH_INFINITY ? "infinity"
+                                : apr_itoa(r->pool, pf->depth),
+                                pf->props->nelts));
+    for (i = 0; i < pf->props->nelts; i++) {
+        const ms_propname *pn = &APR_ARRAY_IDX(pf->props, i, ms_propname);
+        apr_table_add(r->err_headers_out, "X-MS-PF-Prop",
+                      apr_pstrcat(r->pool, "{", pn->ns, "}", pn->name, NULL));
+    }
+    if (!order) {
+        order = "first";
+    }
+    if (strcmp(order, "slash") == 0) {
+        root = under(r, "");
+        order = "last";
+    }
+    if (strcmp(order, "open") == 0) {
+        close = 0;
+    }
+    if (strcmp(order, "first") == 0) {
+        pf_resource(r, pf, root, "root", 1, &count);
+    }
+    if (pf->depth != 0) {
+        for (i = 0; i < 3; i++) {
+            pf_resource(r, pf, names[i], names[i], close, &count);
+            members++;
+            if (i == 0 && strcmp(order, "mid") == 0) {
+                pf_resource(r, pf, root, "root", 1, &count);
+            }
+            if (i == 1 && pf->depth == MS_DEPTH_INFINITY) {
+                pf_resource(r, pf, "a/deep", "deep", close, &count);
+            }
+        }
+    }
+    if (strcmp(order, "last") == 0 || strcmp(order, "open") == 0
+        || (strcmp(order, "mid") == 0 && members == 0)) {
+        pf_resource(r, pf, root, "root", close, &count);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "ms_test: [%s] work registrations=%d", test_id(r), count);
+    return OK;
+}
+
+static int sc_pp(request_rec *r)
+{
+    const apr_array_header_t *ops = NULL;
+    ms_response *resp;
+    int rc, i, count = 0, echo = query_num(r, "echo", 0) != 0;
+
+    rc = api.proppatch_read(r, &ops);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "ms_test: [%s] proppatch_read=%d", test_id(r), rc);
+    if (rc != OK) {
+        return rc;
+    }
+    apr_table_setn(r->err_headers_out, "X-MS-PP-N",
+                   apr_itoa(r->pool, ops->nelts));
+    resp = open_path(r, "open", r->uri);
+    if (!resp) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (i = 0; i < ops->nelts; i++) {
+        const ms_proppatch_op *op = &APR_ARRAY_IDX(ops, i, ms_proppatch_op);
+        const char *label = apr_psprintf(r->pool, "op%d", i);
+
+        apr_table_add(r->err_headers_out, "X-MS-Op",
+                      apr_psprintf(r->pool, "%d %s {%s}%s lang=%s value=%s",
+                                   i, op->remove ? "remove" : "set", op->ns,
+                                   op->name, op->lang ? op->lang : "-",
+                                   op->value
+                                   ? ap_pbase64encode(r->pool,
+                                                      (char *)op->value)
+                                   : "-"));
+        if (strncmp(op->name, "skip", 4) == 0) {
+            continue;
+        }
+        count++;
+        if (strncmp(op->name, "ro-", 3) == 0) {
+            rep(r, label, api.prop_add(resp, op->ns, op->name, 403,
+                                       MS_VALUE_NONE, NULL));
+            rep(r, apr_pstrcat(r->pool, label, "-err", NULL),
+                api.propstat_set_error(resp, 403, "DAV:",
+                                       "cannot-modify-protected-property"));
+        }
+        else if (strncmp(op->name, "conflict", 8) == 0) {
+            rep(r, label, api.prop_add(resp, op->ns, op->name, 409,
+                                       MS_VALUE_NONE, NULL));
+        }
+        else if (strncmp(op->name, "gone", 4) == 0) {
+            rep(r, label, api.prop_add(resp, op->ns, op->name, 404,
+                                       MS_VALUE_NONE, NULL));
+        }
+        else if (echo && !op->remove) {
+            rep(r, label, api.prop_add(resp, op->ns, op->name, 200,
+                                       MS_VALUE_XML, op->value));
+            if (op->lang) {
+                rep(r, apr_pstrcat(r->pool, label, "-lang", NULL),
+                    api.prop_set_lang(resp, op->ns, op->name, op->lang));
+            }
+        }
+        else {
+            rep(r, label, api.prop_add(resp, op->ns, op->name, 200,
+                                       MS_VALUE_NONE, NULL));
+        }
+    }
+    apr_table_setn(r->err_headers_out, "X-MS-Failed",
+                   apr_itoa(r->pool, api.response_failed(resp)));
+    rep(r, "close", api.response_close(resp));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "ms_test: [%s] work registrations=%d", test_id(r), count);
+    return OK;
+}
+
+static int sc_rep(request_rec *r)
+{
+    ms_response *resp;
+    int rc = ap_discard_request_body(r);
+
+    if (rc != OK) {
+        return rc;
+    }
+    resp = open_path(r, "open-root", r->uri);
+    if (!resp) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rep(r, "root-dn", api.prop_add(resp, "DAV:", "displayname", 200,
+                                   MS_VALUE_TEXT, "report root"));
+    rep(r, "root-nothere", api.prop_add(resp, "urn:example:e", "nothere",
+                                        404, MS_VALUE_NONE, NULL));
+    rep(r, "close-root", api.response_close(resp));
+    resp = open_path(r, "open-x", "x");
+    if (resp) {
+        rep(r, "x-1", api.prop_add(resp, "urn:example:e", "nothere", 404,
+                                   MS_VALUE_NONE, NULL));
+        rep(r, "x-2", api.prop_add(resp, "DAV:", "getetag", 404,
+                                   MS_VALUE_NONE, NULL));
+        rep(r, "close-x", api.response_close(resp));
+    }
+    resp = open_path(r, "open-y", "y");
+    if (resp) {
+        rep(r, "y-1", api.prop_add(resp, "DAV:", "getetag", 200,
+                                   MS_VALUE_TEXT, "\"y1\""));
+        rep(r, "close-y", api.response_close(resp));
+    }
+    return OK;
+}
+
+/* Scenarios that read the request body themselves (not discarded). */
+static const struct {
+    const char *name;
+    int (*fn)(request_rec *r);
+} body_scenarios[] = {
+    { "pf",  sc_pf },
+    { "pp",  sc_pp },
+    { "rep", sc_rep },
+    { NULL, NULL }
+};
+
 static const struct {
     const char *name;
     int (*fn)(request_rec *r);
@@ -942,13 +1273,18 @@ static int ms_test_handler(request_rec *r)
                       "ms_test: mod_multistatus is not loaded");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    apr_table_setn(r->err_headers_out, "X-MS-API-Version",
+                   apr_itoa(r->pool, api.version));
+    name = scenario_name(r);
+    for (i = 0; body_scenarios[i].name; i++) {
+        if (strcmp(body_scenarios[i].name, name) == 0) {
+            return body_scenarios[i].fn(r);
+        }
+    }
     rc = ap_discard_request_body(r);
     if (rc != OK) {
         return rc;
     }
-    apr_table_setn(r->err_headers_out, "X-MS-API-Version",
-                   apr_itoa(r->pool, api.version));
-    name = scenario_name(r);
     for (i = 0; scenarios[i].name; i++) {
         if (strcmp(scenarios[i].name, name) == 0) {
             return scenarios[i].fn(r);
