@@ -174,6 +174,15 @@ static void drop_results(ms_req *rq, const char *why)
     rq->error_won = 1;
 }
 
+/* End a committed document after the handler's failure: the last response,
+ * for the request-URI, carries the status. */
+static void fail_document(ms_req *rq)
+{
+    ms_doc_fail(rq->doc, rq->r->status,
+                apr_psprintf(rq->r->pool, "the request failed with status %d "
+                             "after the listing started", rq->r->status));
+}
+
 static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     ms_req *rq = f->ctx;
@@ -195,8 +204,23 @@ static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         apr_bucket *b = APR_BRIGADE_FIRST(bb);
 
         if (APR_BUCKET_IS_EOS(b)) {
-            if (!ms_doc_finished(rq->doc))
+            if (ms_doc_finished(rq->doc)) {
+                /* finished already */
+            }
+            else if (r->status >= 400) {
+                /* the handler set an error status itself after the 207
+                 * went out: say so in the body, as for a returned one */
+                ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                              "multistatus: the handler failed with status "
+                              "%d after the 207 was sent (it set r->status); "
+                              "the body ends with a response saying so",
+                              r->status);
+                fail_document(rq);
+                r->status = HTTP_MULTI_STATUS;  /* what the client got */
+            }
+            else {
                 ms_doc_finish(rq->doc);
+            }
             ap_remove_output_filter(f);
             if (dropped)
                 ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
@@ -234,10 +258,7 @@ static apr_status_t ms_fail_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (APR_BUCKET_IS_EOS(b) && !rq->failing) {
             apr_bucket_brigade *eos;
             rq->failing = 1;
-            ms_doc_fail(rq->doc, rq->r->status,
-                        apr_psprintf(rq->r->pool, "the request failed with "
-                                     "status %d after the listing started",
-                                     rq->r->status));
+            fail_document(rq);
             eos = apr_brigade_create(rq->r->pool,
                                      rq->r->connection->bucket_alloc);
             APR_BRIGADE_INSERT_TAIL(eos, apr_bucket_eos_create(

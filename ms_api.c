@@ -196,7 +196,10 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     io.write = io_write;
     io.refused = io_refused;
     io.begin = io_begin;
-    io.prepare = io_prepare;
+    /* running the optional hook costs a hash lookup per response: skip it
+     * when no module registered one (they register at startup) */
+    io.prepare = apr_optional_hook_get("multistatus_prepare_response")
+                 ? io_prepare : NULL;
     io.end = io_end;
 
     memset(&opts, 0, sizeof(opts));

@@ -1559,6 +1559,11 @@ static apr_status_t commit(ms_doc *doc, apr_off_t length, char *prolog,
     }
     doc->pend_first = doc->pend_last = NULL;
     doc->pend_bytes = 0;
+    /* A streamed body is committed for real only once the headers left:
+     * filters below (mod_deflate) may hold all they were given.  Until
+     * then the handler's error could still replace the 207. */
+    if (rv == APR_SUCCESS && length < 0)
+        rv = doc->io.write(doc->io.baton, NULL, 0, 1);
     if (rv != APR_SUCCESS)
         doc->aborted = rv;
     return rv;
