@@ -27,6 +27,10 @@
  *     static int propfind_handler(request_rec *r)
  *     {
  *         ms_response *resp;
+ *         const ms_propfind *pf;
+ *         int rc = ms_propfind_read(r, &pf);  // Depth and body, checked
+ *         if (rc != OK)
+ *             return rc;                       // DONE: answered (400, 403)
  *         if (ms_response_open(r, r->uri, &resp) != APR_SUCCESS)
  *             return HTTP_INTERNAL_SERVER_ERROR;   // reason is in the log
  *         ms_prop_add(resp, "DAV:", "displayname", HTTP_OK,
@@ -36,7 +40,7 @@
  *         ms_prop_add(resp, "urn:example", "color", HTTP_NOT_FOUND,
  *                     MS_VALUE_NONE, NULL);
  *         ms_response_close(resp);   // rendered and (when big) sent now
- *         return OK;
+ *         return OK;                 // unanswered requested props: 404
  *     }
  *
  * The same calls through APR optional functions, so that your module loads
@@ -48,12 +52,15 @@
  *     ...  if (api.available) api.add_status(r, member, status, NULL);
  *
  * Contract common to every function that returns apr_status_t:
- *  - APR_SUCCESS, or one of the MS_E* codes below.  Every refusal also logs
- *    one line through the request saying what was wrong and which href it
- *    concerned; nothing of a refused call reaches the body.
+ *  - APR_SUCCESS, or one of the MS_E* codes below.  Every refused input
+ *    (MS_EINVAL, MS_ECONFLICT, MS_EFINISHED) also logs one [error] line
+ *    through the request saying what was wrong and which href it concerned;
+ *    nothing of a refused call reaches the body.  MS_ELIMIT logs one [warn]
+ *    line per request, MS_EDISABLED and MS_EABORTED only at debug level.
  *  - Strings are copied; the caller keeps ownership of what it passes.
  *  - An ms_response handle is valid from ms_response_open() until
- *    ms_response_close() (or until the request ends).  Do not use it after.
+ *    ms_response_close() or ms_flush() (which closes every open response),
+ *    or until the handler returns.  Do not use it after.
  *  - Calls are for the request's own thread (as any request_rec use is).
  */
 #ifndef MOD_MULTISTATUS_H
