@@ -259,28 +259,104 @@ MS_DECLARE(int) ms_propfind_wants(const ms_propfind *pf, const char *ns,
 /* ---------------------------------------------------------------- */
 /* PROPPATCH                                                         */
 
+/* Serializing a property's content as a self-contained fragment.  apr_xml
+ * numbers the namespaces of the request (prefixes ns0, ns1, ...); each
+ * top-level element of the fragment declares the ones its subtree uses,
+ * and nothing else, so the value can be stored and sent back as is. */
+typedef struct {
+    apr_pool_t *p;
+    const apr_xml_doc *doc;
+    apr_array_header_t *parts;
+} frag_out;
+
+#define PUT(o, s) (APR_ARRAY_PUSH((o)->parts, const char *) = (s))
+
+static void mark_ns(const apr_xml_elem *e, char *used)
+{
+    const apr_xml_attr *a;
+    const apr_xml_elem *c;
+
+    if (e->ns >= 0)
+        used[e->ns] = 1;
+    for (a = e->attr; a; a = a->next)
+        if (a->ns >= 0)
+            used[a->ns] = 1;
+    for (c = e->first_child; c; c = c->next)
+        mark_ns(c, used);
+}
+
+static const char *qname(apr_pool_t *p, int ns, const char *name)
+{
+    return ns >= 0 ? apr_psprintf(p, "ns%d:%s", ns, name) : name;
+}
+
+static void put_text(frag_out *o, const apr_text_header *th)
+{
+    const apr_text *t;
+
+    for (t = th->first; t; t = t->next)
+        PUT(o, t->text);
+}
+
+/* @a used: the namespaces to declare here (top-level elements only). */
+static void put_elem(frag_out *o, const apr_xml_elem *e,
+                     const char *parent_lang, const char *used)
+{
+    const char *name = qname(o->p, e->ns, e->name);
+    const apr_xml_attr *a;
+    const apr_xml_elem *c;
+    int i;
+
+    PUT(o, "<");
+    PUT(o, name);
+    for (i = 0; used && i < o->doc->namespaces->nelts; i++) {
+        if (used[i])
+            PUT(o, apr_psprintf(o->p, " xmlns:ns%d=\"%s\"", i,
+                                apr_xml_quote_string(o->p,
+                                    APR_XML_GET_URI_ITEM(o->doc->namespaces,
+                                                         i), 1)));
+    }
+    if (e->lang && (!parent_lang || strcmp(e->lang, parent_lang) != 0))
+        PUT(o, apr_psprintf(o->p, " xml:lang=\"%s\"",
+                            apr_xml_quote_string(o->p, e->lang, 1)));
+    for (a = e->attr; a; a = a->next)   /* values quoted already */
+        PUT(o, apr_psprintf(o->p, " %s=\"%s\"", qname(o->p, a->ns, a->name),
+                            a->value));
+    if (!e->first_child && !e->first_cdata.first) {
+        PUT(o, "/>");
+        return;
+    }
+    PUT(o, ">");
+    put_text(o, &e->first_cdata);
+    for (c = e->first_child; c; c = c->next) {
+        put_elem(o, c, e->lang, NULL);
+        put_text(o, &c->following_cdata);
+    }
+    PUT(o, "</");
+    PUT(o, name);
+    PUT(o, ">");
+}
+
 /* The content of a property element as a fragment that carries its own
- * namespace declarations (apr_xml names prefixes ns0, ns1, ...). */
+ * namespace declarations. */
 static const char *inner_xml(apr_pool_t *p, const apr_xml_doc *doc,
                              apr_xml_elem *prop)
 {
-    apr_array_header_t *parts = apr_array_make(p, 8, sizeof(const char *));
-    const apr_text *t;
+    frag_out o;
     apr_xml_elem *c;
 
-    apr_xml_quote_elem(p, prop);
-    for (t = prop->first_cdata.first; t; t = t->next)
-        APR_ARRAY_PUSH(parts, const char *) = t->text;
+    o.p = p;
+    o.doc = doc;
+    o.parts = apr_array_make(p, 16, sizeof(const char *));
+    apr_xml_quote_elem(p, prop);        /* text and attribute values */
+    put_text(&o, &prop->first_cdata);
     for (c = prop->first_child; c; c = c->next) {
-        const char *buf;
-        apr_size_t len;
-        apr_xml_to_text(p, c, APR_XML_X2T_FULL_NS_LANG, doc->namespaces,
-                        NULL, &buf, &len);
-        APR_ARRAY_PUSH(parts, const char *) = apr_pstrmemdup(p, buf, len);
-        for (t = c->following_cdata.first; t; t = t->next)
-            APR_ARRAY_PUSH(parts, const char *) = t->text;
+        char *used = apr_pcalloc(p, doc->namespaces->nelts + 1);
+        mark_ns(c, used);
+        put_elem(&o, c, NULL, used);
+        put_text(&o, &c->following_cdata);
     }
-    return apr_array_pstrcat(p, parts, '\0');
+    return apr_array_pstrcat(p, o.parts, '\0');
 }
 
 MS_DECLARE(int) ms_proppatch_read(request_rec *r,
