@@ -10,7 +10,8 @@
  *
  *   ms_propfind_read()   reads Depth and the body; answers 400 / 403 / 413
  *                        itself (the handler returns DONE)
- *   ms_propfind_wants()  tells whether a property is worth computing
+ *   ms_propfind_wants()  tells whether a property is worth computing (asked
+ *                        once per request, kept as flags)
  *   ms_response_open() / ms_prop_add() / ms_response_close()
  *                        one response per resource, rendered and streamed
  *                        at its close: a listing of any size needs the
@@ -39,6 +40,7 @@
  *         Require all granted           #   and AddType etc. of the files
  *     </Directory>
  *     # optional: MultiStatusDepthInfinity On (default Off: 403)
+ *     # optional: MsFilesTypeCache Off (default On: see files_type_of())
  *
  * MsFilesRoot maps URLs to files during translate_name, the way Alias
  * does: /files/a/b.txt is the file /srv/files/a/b.txt.  So httpd itself
@@ -62,8 +64,9 @@
  *                      as mod_dav_fs does
  *   getetag            "SIZE-MTIME" in hex, httpd's default ETag format
  *   getcontenttype     files: from a sub-request (mod_mime, AddType,
- *                      ForceType...), as mod_dav does; left out when httpd
- *                      knows none; folders: httpd/unix-directory
+ *                      ForceType...), as mod_dav does, but one per
+ *                      extension and folder (files_type_of()); left out
+ *                      when httpd knows none; folders: httpd/unix-directory
  *   displayname        the last segment of the path (mod_dav_fs has none)
  *   supportedlock, lockdiscovery   empty: nothing here can be locked
  * The entry ".DAV" (mod_dav_fs' property store) is never listed.
@@ -76,9 +79,22 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "apr_hash.h"
 #include "apr_strings.h"
 #include "apr_file_info.h"
+#include "apr_portable.h"
 #include "apr_time.h"
+
+#if APR_HAVE_UNISTD_H
+#include <unistd.h>             /* _POSIX_VERSION */
+#endif
+#if defined(_POSIX_VERSION) && _POSIX_VERSION >= 200809L
+/* POSIX.1-2008: fstatat(), dirfd() and nanosecond times (st_mtim) */
+#define FILES_STATAT 1
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#endif
 
 #include "mod_multistatus.h"
 
@@ -102,12 +118,16 @@ typedef struct {
     const char *root;     /* MsFilesRoot, NULL when unset */
     const char *prefix;   /* the URL path of its <Location>, without the
                            * trailing '/' ("" for "/") */
+    int type_cache;       /* MsFilesTypeCache: 1 On, 0 Off, -1 unset (On) */
 } files_conf;
 
 static void *files_create_dir_conf(apr_pool_t *p, char *dir)
 {
+    files_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
     (void)dir;
-    return apr_pcalloc(p, sizeof(files_conf));
+    conf->type_cache = -1;
+    return conf;
 }
 
 static void *files_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -117,6 +137,8 @@ static void *files_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 
     /* root and prefix travel together: they describe one mapping */
     *conf = add->root ? *add : *base;
+    conf->type_cache = add->type_cache != -1 ? add->type_cache
+                                             : base->type_cache;
     return conf;
 }
 
@@ -153,6 +175,11 @@ static const command_rec files_cmds[] = {
     AP_INIT_TAKE1("MsFilesRoot", set_files_root, NULL,
                   ACCESS_CONF | RSRC_CONF,
                   "Folder that the enclosing <Location> stands for"),
+    AP_INIT_FLAG("MsFilesTypeCache", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(files_conf, type_cache),
+                 ACCESS_CONF | RSRC_CONF,
+                 "On (default): one content-type sub-request per file name "
+                 "extension and folder; Off: one per file"),
     { NULL, { NULL }, NULL, 0, RAW_ARGS, NULL }
 };
 
@@ -195,12 +222,61 @@ static int files_translate(request_rec *r)
  * One resource: its properties
  */
 
+/* The properties this example knows (all in DAV:), one bit each.  Which of
+ * them the client wants is decided once per request (files_wanted()): a
+ * listing would otherwise ask ms_propfind_wants() the same nine questions
+ * for every entry. */
+enum {
+    FP_RESOURCETYPE     = 1 << 0,
+    FP_GETCONTENTLENGTH = 1 << 1,
+    FP_GETLASTMODIFIED  = 1 << 2,
+    FP_CREATIONDATE     = 1 << 3,
+    FP_GETETAG          = 1 << 4,
+    FP_GETCONTENTTYPE   = 1 << 5,
+    FP_DISPLAYNAME      = 1 << 6,
+    FP_SUPPORTEDLOCK    = 1 << 7,
+    FP_LOCKDISCOVERY    = 1 << 8
+};
+
+static const struct {
+    const char *name;
+    unsigned int bit;
+} files_props[] = {
+    { "resourcetype",     FP_RESOURCETYPE },
+    { "getcontentlength", FP_GETCONTENTLENGTH },
+    { "getlastmodified",  FP_GETLASTMODIFIED },
+    { "creationdate",     FP_CREATIONDATE },
+    { "getetag",          FP_GETETAG },
+    { "getcontenttype",   FP_GETCONTENTTYPE },
+    { "displayname",      FP_DISPLAYNAME },
+    { "supportedlock",    FP_SUPPORTEDLOCK },
+    { "lockdiscovery",    FP_LOCKDISCOVERY }
+};
+
 typedef struct {
     request_rec *r;
+    const char *base;     /* the request-URI, ending in '/' for a folder */
     const ms_propfind *pf;
+    unsigned int wanted;  /* FP_* bits of the properties to report */
     int names_only;       /* propname: the module drops values anyway */
+    int type_cache;       /* MsFilesTypeCache (see files_type_of()) */
     int stop;             /* the module said stop (limit, client gone) */
 } files_ctx;
+
+/* ms_propfind_wants() is 1 for every name under allprop and propname, and
+ * for the names listed in a prop request. */
+static unsigned int files_wanted(const ms_propfind *pf)
+{
+    unsigned int wanted = 0;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(files_props) / sizeof(files_props[0]); i++) {
+        if (ms_propfind_wants(pf, "DAV:", files_props[i].name)) {
+            wanted |= files_props[i].bit;
+        }
+    }
+    return wanted;
+}
 
 /* Every API call returns APR_SUCCESS or an MS_E* code; this is what they
  * mean to a walker.  MS_EINVAL (a refused value: the module logged why)
@@ -223,12 +299,193 @@ static void files_prop(files_ctx *ctx, ms_response *resp, const char *name,
                                  ctx->names_only ? NULL : value));
 }
 
-#define WANTS(ctx, name) ms_propfind_wants((ctx)->pf, "DAV:", (name))
+/*
+ * Values.  ms_prop_add() copies what it is given, so they are formatted
+ * into buffers on the caller's stack: no pool allocation, no
+ * apr_psprintf() for each of the hundreds of thousands of values a big
+ * listing holds.
+ */
+
+#define FILES_NUM_LEN   21   /* 2^64 - 1 in decimal, and the NUL */
+#define FILES_ETAG_LEN  36   /* '"', 16 hex digits, '-', 16, '"', NUL */
+#define FILES_ISO_LEN   32   /* "1994-11-15T12:45:26Z" and room for odd
+                              * years */
+
+/* The digits of @a v, written backwards from the end of @a tmp, copied
+ * to @a out with a NUL; returns the position of the NUL.  (Two loops with
+ * a constant base: the compiler turns / 10 into a multiplication and / 16
+ * into a shift, where a variable base would cost real divisions.) */
+static char *files_digits(char *out, const char *tmp, const char *t)
+{
+    apr_size_t len = (apr_size_t)(tmp + FILES_NUM_LEN - t);
+
+    memcpy(out, t, len);
+    out[len] = '\0';
+    return out + len;
+}
+
+/* @a v in decimal at @a out (room for FILES_NUM_LEN) */
+static char *files_dec(char *out, apr_uint64_t v)
+{
+    char tmp[FILES_NUM_LEN], *t = tmp + FILES_NUM_LEN;
+
+    do {
+        *--t = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return files_digits(out, tmp, t);
+}
+
+/* @a v in lower-case hex at @a out (room for FILES_NUM_LEN) */
+static char *files_hex(char *out, apr_uint64_t v)
+{
+    char tmp[FILES_NUM_LEN], *t = tmp + FILES_NUM_LEN;
+
+    do {
+        *--t = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    return files_digits(out, tmp, t);
+}
+
+/* The ETag httpd's GET sends with the default FileETag (MTime Size):
+ * "SIZE-MTIME", both in hex, MTIME in microseconds.  GET marks it weak
+ * (W/) while the file is less than a second old; a validator for PROPFIND
+ * need not. */
+static void files_etag(char *buf, const apr_finfo_t *fi)
+{
+    char *e = buf;
+
+    *e++ = '"';
+    e = files_hex(e, (apr_uint64_t)fi->size);
+    *e++ = '-';
+    e = files_hex(e, (apr_uint64_t)fi->mtime);
+    *e++ = '"';
+    *e = '\0';
+}
+
+static char *files_2digits(char *out, int v)
+{
+    out[0] = (char)('0' + v / 10);
+    out[1] = (char)('0' + v % 10);
+    return out + 2;
+}
+
+/* Date and time of day in UTC, as apr_time_exp_gmt() gives them but with
+ * plain arithmetic: gmtime_r() (behind apr_time_exp_gmt()) takes a lock
+ * and goes through the time zone code, which costs more than all the rest
+ * of formatting an entry's two dates. */
+typedef struct {
+    int year;     /* e.g. 1994 */
+    int mon;      /* 1..12 */
+    int mday;     /* 1..31 */
+    int wday;     /* 0 = Sunday */
+    int hour, min, sec;
+} files_tm;
+
+static void files_gmtime(files_tm *tm, apr_time_t t)
+{
+    /* whole seconds truncated toward zero, as APR does */
+    apr_int64_t secs = t / APR_USEC_PER_SEC;
+    int days = (int)(secs / 86400), rem = (int)(secs % 86400);
+    int era, doe, yoe, doy, mp;   /* apr_time_t spans +-292,000 years:
+                                   * days fit an int */
+
+    if (rem < 0) {             /* before 1970: floor, not truncation */
+        rem += 86400;
+        days--;
+    }
+    tm->hour = rem / 3600;
+    tm->min = rem % 3600 / 60;
+    tm->sec = rem % 60;
+    tm->wday = (days % 7 + 11) % 7;   /* 1970-01-01: a Thursday */
+
+    /* Days since 1970-01-01 to a civil date, counting in 400-year eras of
+     * 146097 days from 0000-03-01: starting the year in March puts the leap
+     * day at its end, so months are regular: 153 days every 5 months. */
+    days += 719468;            /* 0000-03-01 .. 1970-01-01 */
+    era = (days >= 0 ? days : days - 146096) / 146097;
+    doe = days - era * 146097;                                /* 0..146096 */
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* 0..365 */
+    mp = (5 * doy + 2) / 153;                   /* 0 = March .. 11 = Feb */
+    tm->mday = doy - (153 * mp + 2) / 5 + 1;
+    tm->mon = mp < 10 ? mp + 3 : mp - 9;
+    tm->year = yoe + era * 400 + (tm->mon <= 2);
+}
+
+/* RFC 1123, as apr_rfc822_date() writes it (getlastmodified): "Tue, 15
+ * Nov 1994 12:45:26 GMT".  @a buf has room for APR_RFC822_DATE_LEN. */
+static void files_rfc1123(char *buf, apr_time_t t)
+{
+    static const char days[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    files_tm tm;
+    char *e = buf;
+
+    files_gmtime(&tm, t);
+    if (tm.year < 0 || tm.year > 9999) {   /* not from this world */
+        apr_rfc822_date(buf, t);
+        return;
+    }
+    memcpy(e, days + 3 * tm.wday, 3);
+    e += 3;
+    *e++ = ',';
+    *e++ = ' ';
+    e = files_2digits(e, tm.mday);
+    *e++ = ' ';
+    memcpy(e, months + 3 * (tm.mon - 1), 3);
+    e += 3;
+    *e++ = ' ';
+    e = files_2digits(e, tm.year / 100);
+    e = files_2digits(e, tm.year % 100);
+    *e++ = ' ';
+    e = files_2digits(e, tm.hour);
+    *e++ = ':';
+    e = files_2digits(e, tm.min);
+    *e++ = ':';
+    e = files_2digits(e, tm.sec);
+    memcpy(e, " GMT", 5);      /* with the NUL */
+}
+
+/* ISO 8601 in UTC, the form RFC 4918 gives creationdate:
+ * "1994-11-15T12:45:26Z".  @a buf has room for FILES_ISO_LEN. */
+static void files_iso8601(char *buf, apr_time_t t)
+{
+    files_tm tm;
+    char *e = buf;
+
+    files_gmtime(&tm, t);
+    if (tm.year < 0 || tm.year > 9999) {   /* not from this world */
+        apr_snprintf(buf, FILES_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                     tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec);
+        return;
+    }
+    e = files_2digits(e, tm.year / 100);
+    e = files_2digits(e, tm.year % 100);
+    *e++ = '-';
+    e = files_2digits(e, tm.mon);
+    *e++ = '-';
+    e = files_2digits(e, tm.mday);
+    *e++ = 'T';
+    e = files_2digits(e, tm.hour);
+    *e++ = ':';
+    e = files_2digits(e, tm.min);
+    *e++ = ':';
+    e = files_2digits(e, tm.sec);
+    *e++ = 'Z';
+    *e = '\0';
+}
+
+/*
+ * getcontenttype
+ */
 
 /* The content type httpd gives the resource at @a uri (unescaped), found
  * the way mod_dav finds it: a GET sub-request, which runs translate_name
- * (ours), the <Directory> walk and mod_mime, but no handler.  NULL when
- * httpd knows none (no extension mod_mime knows, no ForceType). */
+ * (ours), the <Location> and <Directory> walks and mod_mime, but no
+ * handler.  NULL when httpd knows none (no extension mod_mime knows, no
+ * ForceType). */
 static const char *files_content_type(request_rec *r, const char *uri,
                                       apr_pool_t *p)
 {
@@ -244,84 +501,150 @@ static const char *files_content_type(request_rec *r, const char *uri,
     return type;
 }
 
-/* Report the resource at @a uri (unescaped; a collection's ends in '/'),
- * of file info @a fi, named @a name, and close its response at once: it is
- * rendered (and, past MultiStatusBufferSize, sent) now, and its memory
- * freed.  @a p is the caller's scratch pool for this entry.  Returns what
- * ms_response_open() said. */
-static apr_status_t files_report(files_ctx *ctx, const char *uri,
-                                 const char *name, const apr_finfo_t *fi,
+/* The part of a file name mod_mime reads the type from: all its
+ * extensions ("a.tar.gz" -> "tar.gz"; "" for none).  As mod_mime does,
+ * leading dots belong to the base name (".png" is a hidden file called
+ * png, without extension), the base name ends at the next dot, and every
+ * dot-separated part after it is an extension.  So two names of one key
+ * get the same answer from mod_mime. */
+static const char *files_type_key(const char *name)
+{
+    const char *dot;
+
+    while (*name == '.') {
+        name++;
+    }
+    dot = strchr(name, '.');
+    return dot ? dot + 1 : "";
+}
+
+/* Most keys a folder's cache holds: past it, members of new keys get a
+ * sub-request each, so that a folder of odd names cannot grow memory. */
+#define FILES_TYPES_MAX 256
+
+/* The content type of the member @a name (at @a path, relative to the
+ * request-URI) of a folder whose types found so far are in @a types (NULL:
+ * no cache, ask httpd).
+ *
+ * The sub-request is the costly part of a listing (about as much as all
+ * the rest of an entry), and its answer rarely differs between members:
+ * they share their folder's configuration (<Directory>, .htaccess,
+ * ForceType), and mod_mime goes by the extensions only.  So the first
+ * member of each extension key makes the real sub-request, and the others
+ * of that key in the same folder reuse its answer.
+ *
+ * What this cannot see is configuration that picks particular names:
+ * <Files>, <FilesMatch>, <LocationMatch> (or <If>, RewriteRule [T=]) that
+ * set a type for some names of an extension and not for others, or
+ * mod_mime_magic, which reads the type from the content.  There every
+ * member of the key gets the type of the first one listed;
+ * "MsFilesTypeCache Off" gives each file its own sub-request, as mod_dav
+ * does. */
+static const char *files_type_of(files_ctx *ctx, apr_hash_t *types,
+                                 const char *path, const char *name,
                                  apr_pool_t *p)
+{
+    const char *key, *type;
+    apr_pool_t *tp;
+
+    if (types) {
+        key = files_type_key(name);
+        type = apr_hash_get(types, key, APR_HASH_KEY_STRING);
+        if (type) {
+            return *type ? type : NULL;   /* "": httpd knows none */
+        }
+    }
+    /* the sub-request wants the URL path */
+    if (path[0] != '/') {
+        path = apr_pstrcat(p, ctx->base, path, NULL);
+    }
+    type = files_content_type(ctx->r, path, p);
+    if (!types) {
+        return type;
+    }
+    if (apr_hash_count(types) < FILES_TYPES_MAX) {
+        /* the folder's pool: it lives as long as the cache */
+        tp = apr_hash_pool_get(types);
+        apr_hash_set(types, apr_pstrdup(tp, key), APR_HASH_KEY_STRING,
+                     apr_pstrdup(tp, type ? type : ""));
+    }
+    return type;
+}
+
+/*
+ * One response
+ */
+
+/* Report the resource at @a path (unescaped; absolute, or relative to the
+ * request-URI; a collection's ends in '/'), of file info @a fi, named
+ * @a name, and close its response at once: it is rendered (and, past
+ * MultiStatusBufferSize, sent) now, and its memory freed.  @a types: the
+ * folder's content-type cache (NULL for none).  @a p is the caller's
+ * scratch pool for this entry.  Returns what ms_response_open() said. */
+static apr_status_t files_report(files_ctx *ctx, const char *path,
+                                 const char *name, const apr_finfo_t *fi,
+                                 apr_hash_t *types, apr_pool_t *p)
 {
     ms_response *resp;
     apr_status_t rv;
     int dir = fi->filetype == APR_DIR;
+    unsigned int want = ctx->wanted;
+    char num[FILES_NUM_LEN], etag[FILES_ETAG_LEN];
+    char modified[APR_RFC822_DATE_LEN], created[FILES_ISO_LEN];
 
-    /* absolute path: the module percent-encodes it ("a b" -> a%20b) */
-    if ((rv = ms_response_open(ctx->r, uri, &resp)) != APR_SUCCESS) {
+    /* The module percent-encodes the path ("a b" -> a%20b).  A member's is
+     * relative to the request-URI ("a b" under /dir/ is /dir/a%20b): the
+     * module encodes the request-URI's part once per request, not for
+     * every member. */
+    if ((rv = ms_response_open(ctx->r, path, &resp)) != APR_SUCCESS) {
         files_check(ctx, rv);
         return rv;
     }
 
-    /* Compute only what was asked for: ms_propfind_wants() is 1 for every
-     * name under allprop and propname.  Properties asked for that we do not
-     * add (getcontentlength of a folder, an unknown name) are answered 404
-     * by the module. */
-    if (WANTS(ctx, "resourcetype")) {
+    /* Compute only what was asked for.  Properties asked for that we do
+     * not add (getcontentlength of a folder, an unknown name) are answered
+     * 404 by the module. */
+    if (want & FP_RESOURCETYPE) {
         /* D: is always bound to DAV:; a file's resourcetype is empty */
         files_prop(ctx, resp, "resourcetype",
                    dir ? MS_VALUE_XML : MS_VALUE_NONE,
                    dir ? "<D:collection/>" : NULL);
     }
-    if (!dir && WANTS(ctx, "getcontentlength")) {
-        files_prop(ctx, resp, "getcontentlength", MS_VALUE_TEXT,
-                   apr_off_t_toa(p, fi->size));
+    if (!dir && (want & FP_GETCONTENTLENGTH)) {
+        files_dec(num, (apr_uint64_t)fi->size);
+        files_prop(ctx, resp, "getcontentlength", MS_VALUE_TEXT, num);
     }
-    if (WANTS(ctx, "getlastmodified")) {
-        char *date = apr_palloc(p, APR_RFC822_DATE_LEN);
-
-        apr_rfc822_date(date, fi->mtime);
-        files_prop(ctx, resp, "getlastmodified", MS_VALUE_TEXT, date);
+    if (want & FP_GETLASTMODIFIED) {
+        files_rfc1123(modified, fi->mtime);
+        files_prop(ctx, resp, "getlastmodified", MS_VALUE_TEXT, modified);
     }
-    if (WANTS(ctx, "creationdate")) {
-        apr_time_exp_t t;
-
-        apr_time_exp_gmt(&t, fi->ctime);
-        files_prop(ctx, resp, "creationdate", MS_VALUE_TEXT,
-                   apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                                t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                                t.tm_hour, t.tm_min, t.tm_sec));
+    if (want & FP_CREATIONDATE) {
+        files_iso8601(created, fi->ctime);
+        files_prop(ctx, resp, "creationdate", MS_VALUE_TEXT, created);
     }
-    if (WANTS(ctx, "getetag")) {
-        /* the ETag httpd's GET sends with the default FileETag (MTime
-         * Size); GET marks it weak (W/) while the file is less than a
-         * second old, a validator for PROPFIND need not */
-        files_prop(ctx, resp, "getetag", MS_VALUE_TEXT,
-                   apr_psprintf(p, "\"%" APR_UINT64_T_HEX_FMT "-%"
-                                APR_UINT64_T_HEX_FMT "\"",
-                                (apr_uint64_t)fi->size,
-                                (apr_uint64_t)fi->mtime));
+    if (want & FP_GETETAG) {
+        files_etag(etag, fi);
+        files_prop(ctx, resp, "getetag", MS_VALUE_TEXT, etag);
     }
-    if (WANTS(ctx, "getcontenttype")) {
-        /* a sub-request per file is the costly part of a listing: not for
-         * propname, where the value would be dropped */
+    if (want & FP_GETCONTENTTYPE) {
+        /* not for propname, where the value would be dropped */
         const char *type = dir ? DIR_MAGIC_TYPE
                          : ctx->names_only ? ""
-                         : files_content_type(ctx->r, uri, p);
+                         : files_type_of(ctx, types, path, name, p);
 
         if (type) {
             files_prop(ctx, resp, "getcontenttype", MS_VALUE_TEXT, type);
         }
     }
-    if (WANTS(ctx, "displayname")) {
+    if (want & FP_DISPLAYNAME) {
         /* text: the module escapes it; a name that is not UTF-8 is
          * refused (and logged), the property is then left out */
         files_prop(ctx, resp, "displayname", MS_VALUE_TEXT, name);
     }
-    if (WANTS(ctx, "supportedlock")) {
+    if (want & FP_SUPPORTEDLOCK) {
         files_prop(ctx, resp, "supportedlock", MS_VALUE_NONE, NULL);
     }
-    if (WANTS(ctx, "lockdiscovery")) {
+    if (want & FP_LOCKDISCOVERY) {
         files_prop(ctx, resp, "lockdiscovery", MS_VALUE_NONE, NULL);
     }
 
@@ -334,18 +657,76 @@ static apr_status_t files_report(files_ctx *ctx, const char *uri,
  * The walk
  */
 
-/* Report the members of the folder @a fs (URL @a uri, ending in '/'), and
+/* @a dir (@a dlen bytes) then @a name (@a nlen) and, with @a slash, a
+ * '/', in @a p: apr_pstrcat() would measure every part again, for every
+ * member of a listing. */
+static char *files_join(apr_pool_t *p, const char *dir, apr_size_t dlen,
+                        const char *name, apr_size_t nlen, int slash)
+{
+    char *s = apr_palloc(p, dlen + nlen + 2);
+
+    memcpy(s, dir, dlen);
+    memcpy(s + dlen, name, nlen);
+    if (slash) {
+        s[dlen + nlen++] = '/';
+    }
+    s[dlen + nlen] = '\0';
+    return s;
+}
+
+/* The file info of the member @a name (@a len bytes) of the open folder
+ * @a dir (path @a fs, @a fs_len bytes, ending in '/'), its target for a symbolic link: what apr_stat(FILES_FINFO)
+ * gives.  Where POSIX.1-2008 is there, fstatat() relative to the open
+ * folder: the kernel then looks up one name, not every segment of the
+ * path again, and that lookup is the largest single cost of a listing
+ * (more than the whole 207 rendering).  mtime and ctime get their
+ * microseconds as APR gives them: getetag must equal the ETag of a GET. */
+static apr_status_t files_stat(apr_finfo_t *fi, apr_dir_t *dir,
+                               const char *fs, apr_size_t fs_len,
+                               const char *name, apr_size_t len,
+                               apr_pool_t *p)
+{
+#ifdef FILES_STATAT
+    apr_os_dir_t *d;
+    struct stat st;
+
+    if (apr_os_dir_get(&d, dir) == APR_SUCCESS) {
+        if (fstatat(dirfd(d), name, &st, 0) != 0) {
+            return APR_FROM_OS_ERROR(errno);
+        }
+        memset(fi, 0, sizeof(*fi));
+        fi->pool = p;
+        fi->valid = FILES_FINFO;
+        fi->filetype = S_ISDIR(st.st_mode) ? APR_DIR
+                     : S_ISREG(st.st_mode) ? APR_REG : APR_UNKFILE;
+        fi->size = st.st_size;
+        fi->mtime = apr_time_from_sec(st.st_mtime)
+                    + st.st_mtim.tv_nsec / 1000;
+        fi->ctime = apr_time_from_sec(st.st_ctime)
+                    + st.st_ctim.tv_nsec / 1000;
+        return APR_SUCCESS;
+    }
+#endif
+    return apr_stat(fi, files_join(p, fs, fs_len, name, len, 0), FILES_FINFO,
+                    p);
+}
+
+/* Report the members of the folder @a fs (path @a rel relative to the
+ * request-URI: "" for the request-URI itself, else ending in '/'), and
  * with @a infinite their members too, depth first: each folder's response
- * comes before its members'.  Memory: one pool per folder level, cleared
- * after each entry.  Members come in directory order (like mod_dav_fs):
- * sorting would need to hold a whole folder. */
-static void files_walk(files_ctx *ctx, const char *uri, const char *fs,
+ * comes before its members'.  Memory: one pool per folder level (with the
+ * folder's content-type cache), cleared after each entry.  Members come in
+ * directory order (like mod_dav_fs): sorting would need to hold a whole
+ * folder. */
+static void files_walk(files_ctx *ctx, const char *rel, const char *fs,
                        int infinite, apr_pool_t *parent)
 {
     apr_pool_t *p, *scratch;
     apr_dir_t *dir;
     apr_finfo_t dirent, fi;
     apr_status_t rv;
+    apr_hash_t *types;
+    apr_size_t rel_len = strlen(rel), fs_len = strlen(fs);
 
     apr_pool_create(&p, parent);
     apr_pool_create(&scratch, p);
@@ -356,9 +737,15 @@ static void files_walk(files_ctx *ctx, const char *uri, const char *fs,
         apr_pool_destroy(p);
         return;
     }
+    if (fs[fs_len - 1] != '/') {
+        fs = apr_pstrcat(p, fs, "/", NULL);
+        fs_len++;
+    }
+    types = ctx->type_cache ? apr_hash_make(p) : NULL;
     while (!ctx->stop) {
-        const char *child_fs, *child_uri;
-        int link;
+        const char *child_rel;
+        apr_size_t len;
+        int link, is_dir;
 
         rv = apr_dir_read(&dirent, APR_FINFO_NAME | APR_FINFO_TYPE, dir);
         if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
@@ -368,21 +755,28 @@ static void files_walk(files_ctx *ctx, const char *uri, const char *fs,
             || !strcmp(dirent.name, FILES_HIDDEN)) {
             continue;
         }
-        child_fs = apr_pstrcat(scratch, fs,
-                               fs[strlen(fs) - 1] == '/' ? "" : "/",
-                               dirent.name, NULL);
+        len = strlen(dirent.name);
         /* the target of a symbolic link, as mod_dav_fs reports it; one
          * that vanished (or dangles) since the read is skipped */
-        rv = apr_stat(&fi, child_fs, FILES_FINFO, scratch);
+        rv = files_stat(&fi, dir, fs, fs_len, dirent.name, len, scratch);
         if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
             link = (dirent.valid & APR_FINFO_TYPE)
                    && dirent.filetype == APR_LNK;
-            child_uri = apr_pstrcat(scratch, uri, dirent.name,
-                                    fi.filetype == APR_DIR ? "/" : "", NULL);
-            (void)files_report(ctx, child_uri, dirent.name, &fi, scratch);
+            is_dir = fi.filetype == APR_DIR;
+            child_rel = rel_len || is_dir
+                        ? files_join(scratch, rel, rel_len, dirent.name, len,
+                                     is_dir)
+                        : dirent.name;
+            /* a link's type is its own: Options FollowSymLinks and
+             * SymLinksIfOwnerMatch apply to it, not to its neighbours */
+            (void)files_report(ctx, child_rel, dirent.name, &fi,
+                               link ? NULL : types, scratch);
             /* not into links to folders: a link to ".." would never end */
-            if (infinite && fi.filetype == APR_DIR && !link) {
-                files_walk(ctx, child_uri, child_fs, infinite, p);
+            if (infinite && is_dir && !link) {
+                files_walk(ctx, child_rel,
+                           files_join(scratch, fs, fs_len, dirent.name, len,
+                                      0),
+                           infinite, p);
             }
         }
         apr_pool_clear(scratch);
@@ -408,7 +802,7 @@ static const char *files_name(apr_pool_t *p, const char *uri)
  * The handler
  */
 
-static int files_propfind(request_rec *r)
+static int files_propfind(request_rec *r, const files_conf *conf)
 {
     files_ctx ctx;
     apr_finfo_t fi;
@@ -437,6 +831,8 @@ static int files_propfind(request_rec *r)
         return rc;
     }
     ctx.names_only = ctx.pf->type == MS_PROPFIND_PROPNAME;
+    ctx.wanted = files_wanted(ctx.pf);
+    ctx.type_cache = conf->type_cache != 0;   /* unset: On */
 
     /* 3. The request-URI's own response; a collection's href ends in '/'
      *    (mod_dir normally redirects "/files/dir" to "/files/dir/" first) */
@@ -444,7 +840,9 @@ static int files_propfind(request_rec *r)
     if (fi.filetype == APR_DIR && self[strlen(self) - 1] != '/') {
         self = apr_pstrcat(r->pool, self, "/", NULL);
     }
-    rv = files_report(&ctx, self, files_name(r->pool, self), &fi, r->pool);
+    ctx.base = self;
+    rv = files_report(&ctx, self, files_name(r->pool, self), &fi, NULL,
+                      r->pool);
     if (rv == MS_EDISABLED) {
         /* "MultiStatus Off" here: a module with a fallback would answer on
          * its own now; this one has none */
@@ -455,7 +853,7 @@ static int files_propfind(request_rec *r)
 
     /* 4. Its members, for Depth 1 and infinity */
     if (!ctx.stop && fi.filetype == APR_DIR && ctx.pf->depth != 0) {
-        files_walk(&ctx, self, r->filename,
+        files_walk(&ctx, "", r->filename,
                    ctx.pf->depth == MS_DEPTH_INFINITY, r->pool);
     }
 
@@ -496,7 +894,7 @@ static int files_handler(request_rec *r)
         ap_set_content_length(r, 0);
         return OK;
     case M_PROPFIND:
-        return files_propfind(r);
+        return files_propfind(r, conf);
     default:
         return HTTP_METHOD_NOT_ALLOWED;
     }

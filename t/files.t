@@ -1,7 +1,7 @@
 # Tests of examples/mod_ms_files.c, the read-only WebDAV listing built on
 # mod_multistatus: PROPFIND Depth 0 / 1 / infinity, allprop, propname,
 # property lists with unknown names, escaping of awkward names, OPTIONS,
-# GET; then real clients (cadaver's "ls", neon's 207 parser through
+# GET, the content-type cache (MsFilesTypeCache); then real clients (cadaver's "ls", neon's 207 parser through
 # t/neon/ms_neon_ls.c) and a comparison, resource by resource and property
 # by property, with mod_dav_fs serving the same folder in the same server.
 #
@@ -23,7 +23,7 @@ use POSIX qw(strftime);
 use URI::Escape qw(uri_unescape);
 use MSTest;
 
-plan tests => 95;
+plan tests => 107;
 
 my $DAV  = 'DAV:';
 my $X    = 'urn:example:files';
@@ -31,6 +31,7 @@ my $MS   = '/ms-files/';
 my $INF  = '/ms-files-inf/';
 my $MAX  = '/ms-files-max/';
 my $OFF  = '/ms-files-off/';
+my $NC   = '/ms-files-nc/';         # MsFilesTypeCache Off
 my $MODDAV = '/ms-files-dav/';      # mod_dav_fs, same folder
 
 # ------------------------------------------------------------ the tree
@@ -56,6 +57,24 @@ my @FILES = (
     'sub dir/deeper/d.txt' => "deep\n",
     "\xc3\x9cber/"         => undef,
     "\xc3\x9cber/x.txt"    => "x\n",
+    # names whose extensions mod_mime reads in odd ways (the example's
+    # content-type cache must give each what mod_mime gives it)
+    'types/'               => undef,
+    'types/a.txt'          => "a\n",
+    'types/.txt'           => "a hidden file called txt: no extension\n",
+    'types/.hidden.txt'    => "hidden, extension txt\n",
+    'types/b.txt.html'     => "two extensions, the last type wins\n",
+    'types/c.html.txt'     => "the other way round\n",
+    'types/d.html'         => "<p>d</p>\n",
+    'types/E.TXT'          => "upper case\n",
+    'types/noext'          => "no extension\n",
+    'types/dot.'           => "an empty extension\n",
+    # t/conf/ms_files.conf.in: <FilesMatch "^special\."> ForceType here
+    'forced/'              => undef,
+    'forced/plain.txt'     => "plain\n",
+    'forced/special.txt'   => "special\n",
+    'forced/other.txt'     => "other\n",
+    'forced/more.txt'      => "more\n",
 );
 my %FILES = @FILES;
 
@@ -489,13 +508,13 @@ sub normalized {
 }
 
 sub compare {
-    my ($what, $ours_path, $dav_path, $depth, $body, $names) = @_;
+    my ($what, $ours_path, $dav_path, $depth, $body, $names, $ours_prefix) = @_;
     my $ours = ms_207(propfind($ours_path, $depth, $body), "$what: mod_ms_files answers 207");
     my $dav_res = propfind($dav_path, $depth, $body);
     my $dav = ms_207($dav_res, "$what: mod_dav_fs answers 207 (valid against the schema)",
                      content_type => 'text/xml; charset="utf-8"');
     return fail("$what: compared") unless $ours && $dav;
-    my ($a, $ao) = normalized($ours, $MS, $names);
+    my ($a, $ao) = normalized($ours, $ours_prefix // $MS, $names);
     my ($b, $bo) = normalized($dav, $MODDAV, $names);
     my @diff;
     for my $s (sort keys %{ { %$a, %$b } }) {
@@ -528,3 +547,43 @@ compare('Depth 0 of a file, prop list', $MS . 'README', $MODDAV . 'README', 0,
         prop_body(map { "D:$_" } @COMPARED), [ @COMPARED ]);
 compare('Depth 1, allprop (all names but the documented exclusions)', $MS, $MODDAV, 1, $ALLPROP, undef);
 compare('Depth 1, empty body', $MS . "%C3%9Cber/", $MODDAV . "%C3%9Cber/", 1, undef, undef);
+
+# ------------------------------------------------------------ getcontenttype cache
+# The example asks httpd (a sub-request) for the content type of the first
+# file of each extension key in a folder and reuses the answer for the
+# others (MsFilesTypeCache On, the default).  Names with dots in odd places
+# must still get what mod_mime gives each of them: as from mod_dav_fs,
+# which makes a sub-request per file.
+compare('Depth 1 of types/ (odd extensions), type cache On', $MS . 'types/', $MODDAV . 'types/', 1,
+        prop_body(map { "D:$_" } @COMPARED), [ @COMPARED ]);
+
+# A type given to particular names (<FilesMatch "^special\."> ForceType in
+# forced/): MsFilesTypeCache Off gives every file its own, as mod_dav_fs...
+compare('MsFilesTypeCache Off, Depth 1 of forced/ (a <FilesMatch> ForceType)',
+        $NC . 'forced/', $MODDAV . 'forced/', 1, prop_body(map { "D:$_" } @COMPARED), [ @COMPARED ], $NC);
+
+sub txt_types {   # { href => getcontenttype } of the .txt members, and the hrefs in order
+    my ($doc) = @_;
+    my @r = grep { $_->{href} =~ /\.txt$/ } ($doc ? ms_responses($doc) : ());
+    return ({ map { $_->{href} => props_of($_)->{"{DAV:}getcontenttype"}{text} // '(none)' } @r },
+            [ map { $_->{href} } @r ]);
+}
+{
+    my ($types) = txt_types(ms_207(propfind($NC . 'forced/', 1, prop_body('D:getcontenttype')),
+                                   'MsFilesTypeCache Off: Depth 1 of forced/'));
+    is_deeply($types, { map { ("${NC}forced/$_.txt" => $_ eq 'special' ? 'application/x-special' : 'text/plain') }
+                        qw(plain special other more) },
+              'MsFilesTypeCache Off: special.txt gets its forced type, the other .txt files text/plain');
+
+    # ...while with the cache On (README: the documented difference) every
+    # .txt file of the folder gets the type of the first one listed
+    my $order;
+    ($types, $order) = txt_types(ms_207(propfind($MS . 'forced/', 1, prop_body('D:getcontenttype')),
+                                        'type cache On: Depth 1 of forced/'));
+    is(scalar(@$order), 4, 'forced/: the four .txt files are listed');
+    my $first = $order->[0] // '';
+    my $want = $first =~ m{/special\.txt$} ? 'application/x-special' : 'text/plain';
+    is($types->{$first}, $want, "type cache On: the first .txt listed ($first) gets its own type");
+    is_deeply([ grep { $types->{$_} ne $want } @$order ], [],
+              'type cache On: every other .txt file of the folder gets that same type');
+}
