@@ -636,6 +636,8 @@ static int needs_normalize(const char *s, apr_size_t len)
 {
     const char *p = s, *end = s + len;
 
+    if (p < end && *p == '/')
+        p++;                    /* the root of an absolute path */
     for (;;) {
         /* p is at the start of a segment */
         if (p < end && (*p == '/' || (*p == '.'

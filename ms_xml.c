@@ -8,6 +8,10 @@
 #include "apr_strings.h"
 #include "apr_xml.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ms_xml.h"
 
 /* Decode one UTF-8 sequence at s (n bytes available).  Returns its length
@@ -126,6 +130,59 @@ static APR_INLINE int word_is_plain(apr_uint64_t x, int attr)
              | (attr ? HAS_BYTE(x, '"') : 0));
 }
 
+#if defined(__SSE2__)
+/* Sixteen bytes at a time: a signed compare with 0x20 catches the control
+ * characters and every byte >= 0x80 at once. */
+static APR_INLINE int block_is_plain(const unsigned char *p, int attr)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
+    if (attr)
+        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    return _mm_movemask_epi8(m) == 0;
+}
+#endif
+
+/* Is the whole text plain ASCII that needs no escaping?  Nearly every
+ * value is; a block at a time, the last block overlapping the one before. */
+static APR_INLINE int all_plain(const unsigned char *u, apr_size_t len,
+                                int attr, const unsigned char *cost)
+{
+    apr_uint64_t x;
+    apr_size_t i;
+
+#if defined(__SSE2__)
+    if (len >= 16) {
+        for (i = 0; i + 16 <= len; i += 16) {
+            if (!block_is_plain(u + i, attr))
+                return 0;
+        }
+        return i == len || block_is_plain(u + len - 16, attr);
+    }
+#endif
+    if (len < 8) {
+        for (i = 0; i < len; i++) {
+            if (u[i] >= 0x80 || cost[u[i]] != 1)
+                return 0;
+        }
+        return 1;
+    }
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&x, u + i, 8);
+        if (!word_is_plain(x, attr))
+            return 0;
+    }
+    if (i < len) {
+        memcpy(&x, u + len - 8, 8);
+        return word_is_plain(x, attr);
+    }
+    return 1;
+}
+
 const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
                               apr_size_t *esc_len)
 {
@@ -135,34 +192,14 @@ const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
 
     READY();
     cost = text_cost[attr ? 1 : 0];
+    if (all_plain(u, len, attr, cost)) {
+        *esc_len = len;
+        return NULL;
+    }
     while (i < len) {
-        unsigned char c;
-        /* the common case: runs of plain ASCII, a word at a time; the
-         * last word may overlap the one before (len >= 8) */
-        while (len - i >= 8) {
-            apr_uint64_t x;
-            memcpy(&x, u + i, 8);
-            if (!word_is_plain(x, attr))
-                break;
-            i += 8;
-            if (len - i < 8 && len - i > 0 && len >= 8) {
-                memcpy(&x, u + len - 8, 8);
-                if (word_is_plain(x, attr))
-                    i = len;
-            }
-        }
-        if (i >= len)
-            break;
-        c = u[i];
+        unsigned char c = u[i];
         if (c < 0x80) {
             unsigned k = cost[c];
-            if (k == 1) {
-                /* the common case: a run of plain ASCII */
-                i++;
-                while (i < len && u[i] < 0x80 && cost[u[i]] == 1)
-                    i++;
-                continue;
-            }
             if (!k)
                 return "a control character XML 1.0 cannot carry";
             out += k - 1;
