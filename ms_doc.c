@@ -97,7 +97,8 @@ struct ms_response {
     const char *href;           /* URI form, not XML-escaped */
     apr_size_t href_len;
     apr_size_t href_xml_len;
-    const char *path;           /* decoded path, or NULL */
+    const char *path;           /* decoded path, or NULL (made on demand) */
+    int path_done;
     int status;                 /* 0: propstat form (or nothing yet) */
     const char *location;       /* URI form */
     apr_size_t location_len;
@@ -627,9 +628,6 @@ static apr_status_t prep_qname(ms_response *resp, const char *what,
 /* ---------------------------------------------------------------- */
 /* hrefs                                                             */
 
-/* Build the href of @a path in the scratch buffer.  On success *href and
- * *dpath point into it (*dpath NULL when the href does not decode to a
- * path).  Returns a message on refusal. */
 /* Does a path hold "//", "." or ".." segments?  Most never do, and then
  * the normalization (a copy and a second scan) can be skipped. */
 static int needs_normalize(const char *s, apr_size_t len)
@@ -654,25 +652,14 @@ static int needs_normalize(const char *s, apr_size_t len)
 /* The fast path of build_href(): an unescaped path without anything to
  * normalize, appended to the (normalized) base when relative. */
 static void build_clean(ms_doc *doc, const char *path, apr_size_t len,
-                        const char **href, apr_size_t *href_len,
-                        const char **dpath)
+                        const char **href, apr_size_t *href_len)
 {
     int rel = path[0] != '/';
     int slash = rel && doc->base_norm[doc->base_norm_len - 1] != '/';
-    apr_size_t dlen = (rel ? doc->base_norm_len + slash : 0) + len;
-    char *s = scratch_get(doc, dlen + 1 + doc->origin_len + doc->base_enc_len
-                               + 1 + 3 * len + 1);
-    char *e = s, *h;
+    char *h = scratch_get(doc, doc->origin_len + doc->base_enc_len + 1
+                               + 3 * len + 1);
+    char *e = h;
 
-    if (rel) {
-        memcpy(e, doc->base_norm, doc->base_norm_len);
-        e += doc->base_norm_len;
-        if (slash)
-            *e++ = '/';
-    }
-    memcpy(e, path, len);
-    s[dlen] = '\0';
-    h = e = s + dlen + 1;
     if (doc->opts.absolute_uri) {
         memcpy(e, doc->opts.origin, doc->origin_len);
         e += doc->origin_len;
@@ -687,12 +674,13 @@ static void build_clean(ms_doc *doc, const char *path, apr_size_t len,
     *e = '\0';
     *href = h;
     *href_len = (apr_size_t)(e - h);
-    *dpath = s;
 }
 
+/* Build the href of @a path in the scratch buffer; on success *href points
+ * into it.  Returns a message on refusal. */
+
 static const char *build_href(ms_doc *doc, const char *path, int encoded,
-                              const char **href, apr_size_t *href_len,
-                              const char **dpath)
+                              const char **href, apr_size_t *href_len)
 {
     apr_size_t len = strlen(path), n, blen, qlen = 0;
     const char *query = NULL, *base;
@@ -728,7 +716,7 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
     }
     else {
         if (!needs_normalize(path, len)) {
-            build_clean(doc, path, len, href, href_len, dpath);
+            build_clean(doc, path, len, href, href_len);
             return NULL;
         }
         base = doc->base_norm;
@@ -760,12 +748,9 @@ static const char *build_href(ms_doc *doc, const char *path, int encoded,
             memcpy(e, query, qlen);
             e += qlen;
         }
-        /* the decoded path is never longer: decode in place */
-        *dpath = ms_href_decode(s, s, n) == 0 ? s : NULL;
     }
     else {
         e = ms_href_path_to(e, s, n);
-        *dpath = s;
     }
     *e = '\0';
     *href = h;
@@ -810,7 +795,7 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
                             ms_response **out, int *created)
 {
     ms_response *resp;
-    const char *href, *dpath, *bad;
+    const char *href, *bad;
     apr_size_t href_len;
     apr_status_t rv;
 
@@ -823,7 +808,7 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
     if (!path || !*path)
         return refuse(doc, MS_EINVAL, NULL, "%s href",
                       path ? "an empty" : "a NULL");
-    bad = build_href(doc, path, encoded, &href, &href_len, &dpath);
+    bad = build_href(doc, path, encoded, &href, &href_len);
     if (bad)
         return refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
     resp = find_open(doc, href, href_len);
@@ -847,7 +832,7 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
     resp->href = rstrdup(resp, href, href_len);
     resp->href_len = href_len;
     resp->href_xml_len = ms_href_xml_len(href, href_len);
-    resp->path = dpath ? rstrdup(resp, dpath, strlen(dpath)) : NULL;
+    /* the decoded path is made on demand (hooks ask for it, few do) */
     resp->is_base = same_resource(href, href_len, doc->base_href,
                                   doc->base_href_len);
     resp->prev = doc->open_last;
@@ -879,7 +864,26 @@ const char *ms_doc_response_href(const ms_response *resp)
 
 const char *ms_doc_response_path(const ms_response *resp)
 {
-    return resp->path;
+    ms_response *r = (ms_response *)resp;   /* a cache, not a change */
+    const ms_doc *doc = resp->doc;
+    const char *h = resp->href;
+    apr_size_t len = resp->href_len;
+    const char *q;
+    char *p;
+
+    if (r->path_done)
+        return r->path;
+    r->path_done = 1;
+    if (doc->opts.absolute_uri) {
+        h += doc->origin_len;
+        len -= doc->origin_len;
+    }
+    q = memchr(h, '?', len);            /* a query is not part of a path */
+    if (q)
+        len = (apr_size_t)(q - h);
+    p = ralloc(r, len + 1);
+    r->path = ms_href_decode(p, h, len) == 0 ? p : NULL;
+    return r->path;
 }
 
 int ms_doc_response_status(const ms_response *resp)
@@ -926,7 +930,7 @@ apr_status_t ms_doc_set_status(ms_response *resp, int status)
 apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
 {
     ms_doc *doc = resp->doc;
-    const char *href, *dpath, *bad;
+    const char *href, *bad;
     apr_size_t len;
     apr_status_t rv = resp_usable(resp, 0);
 
@@ -938,7 +942,7 @@ apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
                       resp->status);
     if (!path || !*path)
         return refuse(doc, MS_EINVAL, resp->href, "an empty location");
-    bad = build_href(doc, path, 0, &href, &len, &dpath);
+    bad = build_href(doc, path, 0, &href, &len);
     if (bad)
         return refuse(doc, MS_EINVAL, resp->href, "location refused: %s",
                       bad);
