@@ -20,22 +20,11 @@
 #include "apr_pools.h"
 #include "apr_errno.h"
 
-/* The public codes and value kinds, without httpd's headers. */
-#ifndef MOD_MULTISTATUS_H
-#define MS_ERRSPACE   (APR_OS_START_USERERR + 20700)
-#define MS_EINVAL     (MS_ERRSPACE + 1)
-#define MS_ECONFLICT  (MS_ERRSPACE + 2)
-#define MS_EFINISHED  (MS_ERRSPACE + 3)
-#define MS_EDISABLED  (MS_ERRSPACE + 4)
-#define MS_ELIMIT     (MS_ERRSPACE + 5)
-#define MS_EABORTED   (MS_ERRSPACE + 6)
-typedef struct ms_response ms_response;
-typedef enum {
-    MS_VALUE_NONE = 0,
-    MS_VALUE_TEXT = 1,
-    MS_VALUE_XML  = 2
-} ms_value_kind;
-#endif
+/* The public codes and value kinds (the APR-only part of the public
+ * header). */
+#define MS_TYPES_ONLY
+#include "mod_multistatus.h"
+#undef MS_TYPES_ONLY
 
 typedef struct ms_doc ms_doc;
 

@@ -63,6 +63,45 @@
  *    or until the handler returns.  Do not use it after.
  *  - Calls are for the request's own thread (as any request_rec use is).
  */
+/*
+ * The codes and types first: they need APR alone, and mod_multistatus' own
+ * APR-only renderer (ms_doc.h) includes this part with MS_TYPES_ONLY
+ * defined, so that the two can never disagree.
+ */
+#ifndef MOD_MULTISTATUS_TYPES
+#define MOD_MULTISTATUS_TYPES
+
+#include "apr_errno.h"
+
+/* Error codes (apr_status_t), in APR's user error space. */
+#define MS_ERRSPACE   (APR_OS_START_USERERR + 20700)
+/** Refused input: bad href, status, text, XML fragment, name or namespace. */
+#define MS_EINVAL     (MS_ERRSPACE + 1)
+/** Status form and propstat form mixed on one href (RFC 4918: XOR). */
+#define MS_ECONFLICT  (MS_ERRSPACE + 2)
+/** The body is finished (or the handler already sent its own): too late. */
+#define MS_EFINISHED  (MS_ERRSPACE + 3)
+/** "MultiStatus Off" applies to this request: answer on your own. */
+#define MS_EDISABLED  (MS_ERRSPACE + 4)
+/** MultiStatusMaxResponses reached: stop walking, the body says so. */
+#define MS_ELIMIT     (MS_ERRSPACE + 5)
+/** The client went away: stop walking, nothing more is sent. */
+#define MS_EABORTED   (MS_ERRSPACE + 6)
+
+/** One response element being built.  Opaque. */
+typedef struct ms_response ms_response;
+
+/** What the value argument of ms_prop_add() holds. */
+typedef enum {
+    MS_VALUE_NONE = 0,  /**< no value: an empty element (propname, 404s) */
+    MS_VALUE_TEXT = 1,  /**< text, escaped by the module */
+    MS_VALUE_XML  = 2   /**< inner XML; may use D: for DAV: and namespaces
+                         *   it declares itself; checked well-formed */
+} ms_value_kind;
+
+#endif /* MOD_MULTISTATUS_TYPES */
+
+#ifndef MS_TYPES_ONLY
 #ifndef MOD_MULTISTATUS_H
 #define MOD_MULTISTATUS_H
 
@@ -97,31 +136,6 @@ extern "C" {
 #define MS_DECLARE_DATA             __declspec(dllimport)
 #endif
 
-/* Error codes (apr_status_t), in APR's user error space. */
-#define MS_ERRSPACE   (APR_OS_START_USERERR + 20700)
-/** Refused input: bad href, status, text, XML fragment, name or namespace. */
-#define MS_EINVAL     (MS_ERRSPACE + 1)
-/** Status form and propstat form mixed on one href (RFC 4918: XOR). */
-#define MS_ECONFLICT  (MS_ERRSPACE + 2)
-/** The body is finished (or the handler already sent its own): too late. */
-#define MS_EFINISHED  (MS_ERRSPACE + 3)
-/** "MultiStatus Off" applies to this request: answer on your own. */
-#define MS_EDISABLED  (MS_ERRSPACE + 4)
-/** MultiStatusMaxResponses reached: stop walking, the body says so. */
-#define MS_ELIMIT     (MS_ERRSPACE + 5)
-/** The client went away: stop walking, nothing more is sent. */
-#define MS_EABORTED   (MS_ERRSPACE + 6)
-
-/** One response element being built.  Opaque. */
-typedef struct ms_response ms_response;
-
-/** What the value argument of ms_prop_add() holds. */
-typedef enum {
-    MS_VALUE_NONE = 0,  /**< no value: an empty element (propname, 404s) */
-    MS_VALUE_TEXT = 1,  /**< text, escaped by the module */
-    MS_VALUE_XML  = 2   /**< inner XML; may use D: for DAV: and namespaces
-                         *   it declares itself; checked well-formed */
-} ms_value_kind;
 
 /*
  * Responses
@@ -474,3 +488,4 @@ APR_DECLARE_EXTERNAL_HOOK(ms, MS, int, multistatus_end_body,
 #endif
 
 #endif /* MOD_MULTISTATUS_H */
+#endif /* MS_TYPES_ONLY */
