@@ -3,9 +3,9 @@
  * filter of mod_multistatus.
  *
  * A handler registers per-resource results through the API
- * (include/mod_multistatus.h, implemented in ms_api.c); the first
+ * (include/mod_multistatus.h, implemented in src/httpd/ms_api.c); the first
  * registration inserts the MULTISTATUS filter.  Rendering happens as the
- * handler closes responses (ms_doc.c); the filter's job is only to finish
+ * handler closes responses (src/core); the filter's job is only to finish
  * the document at EOS, to throw away whatever body the handler wrote
  * itself, and to step aside when the handler's error status wins.
  */
@@ -328,7 +328,7 @@ static void register_hooks(apr_pool_t *p)
                             APR_HOOK_REALLY_FIRST);
 }
 
-module AP_MODULE_DECLARE_DATA multistatus_module = {
+MS_MODULE_EXPORT module AP_MODULE_DECLARE_DATA multistatus_module = {
     STANDARD20_MODULE_STUFF,
     create_dir_conf,
     merge_dir_conf,

@@ -123,9 +123,17 @@ extern "C" {
 
 /* Export macros, in the style of AP_DECLARE. */
 #if !defined(WIN32)
+/* mod_multistatus is built with -fvisibility=hidden: these mark what it
+ * exports (and are harmless in a consumer's build). */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define MS_DECLARE(type)            __attribute__((visibility("default"))) type
+#define MS_DECLARE_NONSTD(type)     __attribute__((visibility("default"))) type
+#define MS_DECLARE_DATA             __attribute__((visibility("default")))
+#else
 #define MS_DECLARE(type)            type
 #define MS_DECLARE_NONSTD(type)     type
 #define MS_DECLARE_DATA
+#endif
 #elif defined(MS_DECLARE_EXPORT)
 #define MS_DECLARE(type)            __declspec(dllexport) type __stdcall
 #define MS_DECLARE_NONSTD(type)     __declspec(dllexport) type

@@ -1,6 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ms_private.h: what the httpd-facing files of mod_multistatus share.
- * Not installed; consumers use include/mod_multistatus.h.
+ * ms_private.h: what the httpd-facing files of mod_multistatus share
+ * (mod_multistatus.c and src/httpd/).  Not installed; consumers use
+ * include/mod_multistatus.h.
+ *
+ * The glue, from the top: mod_multistatus.c (configuration, the filters,
+ * hooks) -> src/httpd/ms_api.c (the public entry points, a request's
+ * document) -> src/httpd/ms_props.c (property methods: request bodies,
+ * Prefer, the rules of a request) -> src/core (APR only).
  */
 #ifndef MS_PRIVATE_H
 #define MS_PRIVATE_H
@@ -16,7 +23,14 @@
 #ifdef APLOG_USE_MODULE
 APLOG_USE_MODULE(multistatus);
 #endif
-extern module AP_MODULE_DECLARE_DATA multistatus_module;
+/* The module is built with hidden visibility: only what the public header
+ * marks with MS_DECLARE, and the module record, leave the .so. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define MS_MODULE_EXPORT __attribute__((visibility("default")))
+#else
+#define MS_MODULE_EXPORT
+#endif
+extern MS_MODULE_EXPORT module AP_MODULE_DECLARE_DATA multistatus_module;
 
 #define MS_UNSET (-1)
 
@@ -51,10 +65,33 @@ typedef struct ms_req {
 extern ap_filter_rec_t *ms_filter_handle;
 extern ap_filter_rec_t *ms_fail_filter_handle;
 
-/* ms_api.c */
-ms_req *ms_req_find(request_rec *r);
-ms_req *ms_req_get(request_rec *r);
-const ms_dir_conf *ms_conf(request_rec *r);
+/* The configuration and state of a request (inline: every file of the
+ * glue needs them, and none should depend on another for so little). */
+static APR_INLINE const ms_dir_conf *ms_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &multistatus_module);
+}
+
+static APR_INLINE ms_req *ms_req_find(request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &multistatus_module);
+}
+
+/* The state of @a r, created on first use (no document yet). */
+static APR_INLINE ms_req *ms_req_get(request_rec *r)
+{
+    ms_req *rq = ms_req_find(r);
+
+    if (!rq) {
+        rq = apr_pcalloc(r->pool, sizeof(*rq));
+        rq->r = r;
+        rq->conf = ms_conf(r);
+        ap_set_module_config(r->request_config, &multistatus_module, rq);
+    }
+    return rq;
+}
+
+/* ms_api.c: register the optional functions. */
 void ms_register_api(void);
 
 /* ms_props.c: the property-method rules of a request, installed on its

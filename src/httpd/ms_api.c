@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ms_api.c: the public entry points of mod_multistatus (see
  * include/mod_multistatus.h), their optional-function twins, the optional
  * hooks, and the glue between a request and its ms_doc.
  *
- * Everything that is about XML lives in ms_doc.c/ms_xml.c; this file only
- * maps requests to documents, logs refusals through the request, and moves
- * rendered chunks down the filter chain.
+ * Everything that is about XML lives in src/core; this file only maps
+ * requests to documents, logs refusals through the request, runs the hooks
+ * when the core asks, and moves rendered chunks down the filter chain.
+ * Calls ms_props.c (the rules of a request) and the core.
  */
 #include <stdlib.h>
 
@@ -125,31 +127,7 @@ static void io_end(void *baton)
 }
 
 /* ---------------------------------------------------------------- */
-/* Request state                                                     */
-
-const ms_dir_conf *ms_conf(request_rec *r)
-{
-    return ap_get_module_config(r->per_dir_config, &multistatus_module);
-}
-
-ms_req *ms_req_find(request_rec *r)
-{
-    return ap_get_module_config(r->request_config, &multistatus_module);
-}
-
-/* The state of @a r, created on first use (no document yet). */
-ms_req *ms_req_get(request_rec *r)
-{
-    ms_req *rq = ms_req_find(r);
-
-    if (!rq) {
-        rq = apr_pcalloc(r->pool, sizeof(*rq));
-        rq->r = r;
-        rq->conf = ms_conf(r);
-        ap_set_module_config(r->request_config, &multistatus_module, rq);
-    }
-    return rq;
-}
+/* The document of a request                                         */
 
 /* The document of @a r, created (and the filter inserted) on first use. */
 static apr_status_t doc_for(request_rec *r, ms_doc **doc)

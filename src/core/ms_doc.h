@@ -1,5 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ms_doc.h: one 207 document being built and rendered (APR only).
+ * ms_doc.h: the core's interface to the glue: one 207 document being built
+ * and rendered (APR only; the files of src/core implement it, see
+ * ms_doc_int.h for which does what).
  *
  * The life of a document: ms_doc_create(); responses are opened, filled and
  * closed (closing renders a response into the output buffer and frees its

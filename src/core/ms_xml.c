@@ -1,6 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ms_xml.c: character-level rules of a 207 body (APR only, no httpd).
- * See ms_xml.h for the contracts and MULTISTATUS-RULES for the reasons.
+ * ms_xml.c: character-level rules of a 207 body (APR only, no httpd):
+ * UTF-8 and XML Char validation, escaping of text and attribute values,
+ * XML names and language tags, well-formedness of XML fragments, and the
+ * reason phrases of status codes.  The lowest layer of the core: it calls
+ * nothing of ours.  See ms_xml.h for the contracts and MULTISTATUS-RULES
+ * for the reasons.
  */
 #include <string.h>
 
@@ -63,15 +68,9 @@ static int tables_ready;
 /* ASCII name characters: 1 may start a name, 2 may only follow. */
 static unsigned char name_ascii[128];
 
-/* Bytes an href path may carry raw: unreserved, sub-delims, ':' '@' '/'. */
-static unsigned char path_raw[256];
-/* Bytes an encoded href may carry: the above plus '?' and '%'. */
-static unsigned char href_ok[256];
-
 void ms_xml_init(void)
 {
     int c, m;
-    const char *p;
 
     if (tables_ready)
         return;
@@ -88,14 +87,6 @@ void ms_xml_init(void)
         text_cost[m][0x7F] = 1;         /* DEL is an XML Char */
     }
     for (c = 'A'; c <= 'Z'; c++)
-        path_raw[c] = 1;
-    for (c = 'a'; c <= 'z'; c++)
-        path_raw[c] = 1;
-    for (c = '0'; c <= '9'; c++)
-        path_raw[c] = 1;
-    for (p = "-._~!$&'()*+,;=:@/"; *p; p++)
-        path_raw[(unsigned char)*p] = 1;
-    for (c = 'A'; c <= 'Z'; c++)
         name_ascii[c] = 1;
     for (c = 'a'; c <= 'z'; c++)
         name_ascii[c] = 1;
@@ -104,9 +95,6 @@ void ms_xml_init(void)
         name_ascii[c] = 2;
     name_ascii['-'] = 2;
     name_ascii['.'] = 2;
-    memcpy(href_ok, path_raw, sizeof(href_ok));
-    href_ok['?'] = 1;
-    href_ok['%'] = 1;
     tables_ready = 1;
 }
 
@@ -363,156 +351,6 @@ const char *ms_xml_check_fragment(apr_pool_t *scratch, const char *frag,
     return apr_pstrdup(scratch, errbuf);
 }
 
-apr_size_t ms_href_path_len(const char *path, apr_size_t len)
-{
-    const unsigned char *u = (const unsigned char *)path;
-    apr_size_t i, out = len;
-
-    READY();
-    for (i = 0; i < len; i++) {
-        if (!path_raw[u[i]])
-            out += 2;
-    }
-    return out;
-}
-
-char *ms_href_path_to(char *dst, const char *path, apr_size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *u = (const unsigned char *)path;
-    apr_size_t i;
-
-    READY();
-    for (i = 0; i < len; i++) {
-        unsigned char c = u[i];
-        if (path_raw[c]) {
-            /* copy the run of raw bytes in one go */
-            apr_size_t j = i + 1;
-            while (j < len && path_raw[u[j]])
-                j++;
-            memcpy(dst, u + i, j - i);
-            dst += j - i;
-            i = j - 1;
-        }
-        else {
-            *dst++ = '%';
-            *dst++ = hex[c >> 4];
-            *dst++ = hex[c & 15];
-        }
-    }
-    return dst;
-}
-
-const char *ms_href_check_encoded(const char *href, apr_size_t len)
-{
-    const unsigned char *u = (const unsigned char *)href;
-    apr_size_t i;
-
-    READY();
-    for (i = 0; i < len; i++) {
-        if (!href_ok[u[i]])
-            return (u[i] == '#') ? "a fragment ('#') in an href"
-                                 : "a character a URI cannot hold";
-        if (u[i] == '%' && (i + 2 >= len || !apr_isxdigit(u[i + 1])
-                            || !apr_isxdigit(u[i + 2])))
-            return "a '%' not followed by two hex digits";
-    }
-    return NULL;
-}
-
-apr_size_t ms_path_normalize(char *path, apr_size_t len)
-{
-    apr_size_t i = 0, out = 0;
-
-    if (len == 0 || path[0] != '/')
-        return len;
-    path[out++] = '/';
-    while (i < len) {
-        apr_size_t j, seg;
-
-        if (path[i] == '/') {
-            i++;
-            continue;
-        }
-        for (j = i; j < len && path[j] != '/'; j++)
-            ;
-        seg = j - i;
-        if (seg == 1 && path[i] == '.') {
-            /* "." is dropped; the '/' before it stays */
-        }
-        else if (seg == 2 && path[i] == '.' && path[i + 1] == '.') {
-            /* ".." removes the last segment written, never the root */
-            if (out > 1) {
-                out--;
-                while (out > 1 && path[out - 1] != '/')
-                    out--;
-            }
-        }
-        else {
-            memmove(path + out, path + i, seg);
-            out += seg;
-            if (j < len)
-                path[out++] = '/';
-        }
-        i = j;
-    }
-    return out;
-}
-
-static int hexval(int c)
-{
-    return (c >= '0' && c <= '9') ? c - '0' : (apr_tolower(c) - 'a' + 10);
-}
-
-int ms_href_decode(char *dst, const char *href, apr_size_t len)
-{
-    apr_size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (href[i] == '%' && i + 2 < len
-            && apr_isxdigit(href[i + 1]) && apr_isxdigit(href[i + 2])) {
-            int c = hexval(href[i + 1]) * 16 + hexval(href[i + 2]);
-            if (c == 0 || c == '/')
-                return -1;
-            *dst++ = (char)c;
-            i += 2;
-        }
-        else {
-            *dst++ = href[i];
-        }
-    }
-    *dst = '\0';
-    return 0;
-}
-
-apr_size_t ms_href_xml_len(const char *s, apr_size_t len)
-{
-    apr_size_t out = len;
-    const char *amp, *end = s + len;
-
-    while ((amp = memchr(s, '&', (apr_size_t)(end - s))) != NULL) {
-        out += 4;
-        s = amp + 1;
-    }
-    return out;
-}
-
-char *ms_href_xml_to(char *dst, const char *s, apr_size_t len)
-{
-    const char *amp;
-
-    while (len && (amp = memchr(s, '&', len)) != NULL) {
-        apr_size_t run = (apr_size_t)(amp - s);
-        memcpy(dst, s, run);
-        memcpy(dst + run, "&amp;", 5);
-        dst += run + 5;
-        s += run + 1;
-        len -= run + 1;
-    }
-    memcpy(dst, s, len);
-    return dst + len;
-}
-
 const char *ms_status_reason(int status)
 {
     switch (status) {
@@ -585,3 +423,4 @@ const char *ms_status_reason(int status)
         return "Server Error";
     return NULL;
 }
+

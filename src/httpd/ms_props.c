@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ms_props.c: the property methods (PROPFIND, PROPPATCH; Prefer for REPORT
  * too).  Reads and checks the request body before the handler does any
  * per-resource work, and turns what the request asked for into the
- * ms_doc_rules that ms_doc.c applies to every response: completeness,
- * propname, PROPPATCH atomicity, RFC 8144 minimal answers, root first.
+ * ms_doc_rules that src/core/ms_rules.c applies to every response:
+ * completeness, propname, PROPPATCH atomicity, RFC 8144 minimal answers,
+ * root first.  Called by ms_api.c; calls only the core.
  */
 #include "apr_lib.h"
 #include "apr_strings.h"

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ms_doc_int.h: what the files of the core share and nobody else sees
+ * (APR only).  The glue uses ms_doc.h; this header holds the structures of
+ * the document model and the functions each core file offers the others.
+ *
+ * The core's files, lowest first; each calls only files above it in this
+ * list, never one below (so there is no circle):
+ *   ms_xml.c     characters: UTF-8 and XML checks, escaping, names, reasons
+ *   ms_href.c    hrefs: percent-encoding, normalisation, building, decoding
+ *   ms_ns.c      namespaces and interned qualified names, prefixes
+ *   ms_model.c   responses: arenas, open, fill, refusals
+ *   ms_rules.c   property-method rules applied to a response before output
+ *   ms_writer.c  output: rendering, chunks, commit, streaming, the tail
+ *   ms_doc.c     the document's life: create, close, flush, finish, fail
+ */
+#ifndef MS_DOC_INT_H
+#define MS_DOC_INT_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apr_hash.h"
+
+#include "ms_doc.h"
+
+#define CHUNK_SIZE   65536   /* output chunk: fewer, bigger socket writes */
+#define BLOCK_FIRST  1024    /* a response's first arena block */
+#define MAX_SPARES   8       /* first blocks kept for reuse */
+#define OPEN_SCAN_MAX 16       /* open responses found by a scan, not a hash */
+#define ALIGN(n)     (((n) + 7) & ~(apr_size_t)7)
+
+typedef struct ms_ns {
+    const char *uri;
+    const char *prefix;
+    apr_size_t plen;
+    const char *uri_attr;       /* escaped for an attribute value */
+    apr_size_t uri_attr_len;
+    int on_root;                /* declared on the root element */
+    apr_uint32_t stamp;         /* last response that declared it */
+    struct ms_ns *next;         /* in creation order */
+    apr_hash_t *names;          /* its interned names (ms_qn), by name */
+} ms_ns;
+
+/* A qualified name, checked once per document and kept with its tags
+ * ready to copy: property names repeat on every response of a listing. */
+typedef struct ms_qn {
+    ms_ns *ns;
+    const char *name;
+    const char *open;           /* "<P:name" */
+    apr_size_t open_len;
+    const char *close;          /* "</P:name>" */
+    apr_size_t close_len;
+} ms_qn;
+
+/* A direct-mapped cache in front of the interned names, keyed by the
+ * caller's string pointers (a hint only: hits are confirmed by strcmp). */
+#define QCACHE_SIZE 64
+typedef struct {
+    const char *ns_ptr, *name_ptr;
+    ms_qn *qn;
+} qcache_entry;
+
+typedef struct ms_block {
+    struct ms_block *next;
+    apr_size_t size;            /* bytes of data after the header */
+    apr_size_t used;
+} ms_block;
+#define BLOCK_HDR ALIGN(sizeof(ms_block))
+
+typedef struct ms_prop {
+    ms_qn *qn;
+    const char *value;          /* ready to emit (escaped or checked) */
+    apr_size_t value_len;
+    ms_value_kind kind;
+    const char *lang;           /* ready to emit, or NULL */
+    apr_size_t lang_len;
+    struct ms_prop *next;
+} ms_prop;
+
+typedef struct ms_propstat {
+    int status;
+    ms_prop *first, *last;
+    int keep;                   /* rendered even when it holds nothing */
+    const char *desc;
+    apr_size_t desc_len;
+    ms_qn *err;
+    struct ms_propstat *next;
+} ms_propstat;
+
+struct ms_response {
+    ms_doc *doc;
+    ms_block *blocks;           /* the arena; this struct is in the first */
+    ms_block *cur;              /* the block allocations come from */
+    ms_response *prev, *next;   /* open responses, in open order */
+    const char *href;           /* URI form, not XML-escaped */
+    apr_size_t href_len;
+    apr_size_t href_xml_len;
+    const char *path;           /* decoded path, or NULL (made on demand) */
+    int path_done;
+    int status;                 /* 0: propstat form (or nothing yet) */
+    const char *location;       /* URI form */
+    apr_size_t location_len;
+    ms_qn *err;
+    const char *desc;
+    apr_size_t desc_len;
+    ms_propstat *ps_first, *ps_last;
+    int hidden;
+    int is_base;                /* the request-URI's own response */
+};
+
+typedef struct chunk {
+    struct chunk *next;
+    char *buf;
+    apr_size_t len;
+} chunk;
+
+struct ms_doc {
+    apr_pool_t *pool;
+    ms_doc_io io;
+    ms_doc_opts opts;
+    apr_size_t base_len;
+    const char *base_norm;      /* base_path, normalized */
+    apr_size_t base_norm_len;
+    const char *base_enc;       /* the request-URI's path, encoded */
+    apr_size_t base_enc_len;
+    const char *base_href;      /* the request-URI's href (URI form) */
+    apr_size_t base_href_len;
+    apr_size_t origin_len;
+
+    apr_hash_t *open_by_href;   /* used once many responses are open */
+    ms_response *open_first, *open_last;
+    apr_size_t open_count;
+    apr_size_t opened;          /* responses ever opened (for the limit) */
+    apr_size_t rendered;
+    ms_block *spares;
+    apr_size_t nspares;
+
+    apr_hash_t *ns_by_uri;
+    ms_ns *dav;
+    ms_ns *ns_first, *ns_last;
+    ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
+    unsigned ns_generated;
+    apr_uint32_t stamp;
+
+    ms_doc_rules rules;
+    ms_qn **want;               /* rules.want, interned */
+    qcache_entry qcache[QCACHE_SIZE];
+    int base_done;              /* the request-URI's response was rendered */
+    char *held;                 /* rendered responses waiting for it */
+    apr_size_t held_len, held_cap;
+
+    const char *desc;           /* multistatus-level, escaped */
+    apr_size_t desc_len;
+
+    char *out;                  /* current output chunk */
+    apr_size_t out_len, out_cap;
+    chunk *pend_first, *pend_last;
+    apr_size_t pend_bytes;
+
+    char *scratch;              /* reused for href building */
+    apr_size_t scratch_cap;
+
+    int preparing;              /* inside a prepare hook */
+    int begun;                  /* begin hook ran */
+    int root_written;
+    int committed;
+    int finished;
+    int limited;
+    apr_status_t aborted;       /* write failed: client gone */
+};
+
+/* ---------------------------------------------------------------- */
+/* Status lines, built once: "HTTP/1.1 NNN Reason".                  */
+
+/* ---------------------------------------------------------------- */
+/* Small shared predicates                                           */
+
+static APR_INLINE int ms_status_ok(int status)
+{
+    return status >= 200 && status <= 599;
+}
+
+/* A propstat with nothing to render (the rules may have emptied it). */
+static APR_INLINE int ms_propstat_empty(const ms_propstat *ps)
+{
+    return !ps->first && !ps->desc && !ps->err && !ps->keep;
+}
+
+/* ---------------------------------------------------------------- */
+/* ms_ns.c                                                           */
+
+/* The namespace of @a uri, created on first use (NULL with *why set when
+ * unusable).  Before the root is written, new ones go on the root. */
+ms_ns *ms_ns_get(ms_doc *doc, const char *uri, const char **why);
+
+/* The interned name {ns}name, created (and checked) on first use.  NULL
+ * with *why set when the namespace or the name is unusable. */
+ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
+                 const char **why);
+
+/* ---------------------------------------------------------------- */
+/* ms_href.c (the document-aware part; ms_href.h has the primitives)  */
+
+/* Build the href of @a path (a decoded path, or an encoded href when
+ * @a encoded) in the document's scratch buffer; on success *href points
+ * into it (valid until the next call).  Returns a message on refusal. */
+const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
+                          const char **href, apr_size_t *href_len);
+
+/* Do two hrefs name the same resource (a collection's trailing slash
+ * being optional)? */
+static APR_INLINE int ms_href_same_resource(const char *a, apr_size_t alen,
+                                            const char *b, apr_size_t blen)
+{
+    if (alen && a[alen - 1] == '/')
+        alen--;
+    if (blen && b[blen - 1] == '/')
+        blen--;
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* The request-URI's own href, set up once at document creation. */
+void ms_href_base(ms_doc *doc);
+
+/* Free the scratch buffer (document cleanup). */
+void ms_href_release(ms_doc *doc);
+
+/* ---------------------------------------------------------------- */
+/* ms_model.c                                                        */
+
+/* Tell the owner why a call was refused (io->refused) and return @a rv. */
+apr_status_t ms_model_refuse(ms_doc *doc, apr_status_t rv, const char *href,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The slow path of the two below: says why (@a resp: a close). */
+apr_status_t ms_model_unusable(ms_doc *doc, ms_response *resp);
+/* APR_SUCCESS, or why nothing may be registered any more. */
+static APR_INLINE apr_status_t ms_model_usable(ms_doc *doc)
+{
+    if (doc->finished || doc->aborted)
+        return ms_model_unusable(doc, NULL);
+    return APR_SUCCESS;
+}
+/* As ms_model_usable(), and a close is refused inside a prepare hook. */
+static APR_INLINE apr_status_t ms_model_resp_usable(ms_response *resp,
+                                                    int closing)
+{
+    ms_doc *doc = resp->doc;
+
+    if (doc->finished || doc->aborted)
+        return ms_model_unusable(doc, NULL);
+    if (closing && doc->preparing)
+        return ms_model_unusable(doc, resp);
+    return APR_SUCCESS;
+}
+
+/* Allocation in a response's arena (freed with the response). */
+void *ms_model_alloc_slow(ms_response *resp, apr_size_t n);
+static APR_INLINE void *ms_model_alloc(ms_response *resp, apr_size_t n)
+{
+    ms_block *b = resp->cur;
+    void *p;
+
+    n = ALIGN(n);
+    if (b->size - b->used < n)
+        return ms_model_alloc_slow(resp, n);
+    p = (char *)b + BLOCK_HDR + b->used;
+    b->used += n;
+    return p;
+}
+char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len);
+
+/* Check and escape text into @a resp's arena (or the document's pool). */
+apr_status_t ms_model_prep_text(ms_doc *doc, ms_response *resp,
+                                const char *what, const char *text,
+                                const char **out, apr_size_t *out_len);
+
+/* The propstat of @a status, created empty at the end if missing. */
+ms_propstat *ms_model_propstat_get(ms_response *resp, int status);
+/* Find a property by name; unlink it from its propstat if @a unlink. */
+ms_prop *ms_model_prop_find(ms_response *resp, const ms_qn *qn, int unlink);
+
+/* Take an open response off the open list (inline: once per response). */
+static APR_INLINE void ms_model_unlink(ms_response *resp)
+{
+    ms_doc *doc = resp->doc;
+
+    if (doc->open_by_href)
+        apr_hash_set(doc->open_by_href, resp->href, resp->href_len, NULL);
+    if (resp->prev)
+        resp->prev->next = resp->next;
+    else
+        doc->open_first = resp->next;
+    if (resp->next)
+        resp->next->prev = resp->prev;
+    else
+        doc->open_last = resp->prev;
+    doc->open_count--;
+}
+/* Free a response's memory (its first block is kept for reuse). */
+void ms_model_free(ms_response *resp);
+/* Free every open response without rendering (cleanup, failure). */
+void ms_model_drop_open(ms_doc *doc);
+
+/* ---------------------------------------------------------------- */
+/* ms_rules.c                                                        */
+
+/* Apply the property-method rules to @a resp, just before rendering.
+ * The test in front is the whole work for a status-form response. */
+void ms_rules_apply_props(ms_response *resp);
+static APR_INLINE void ms_rules_apply(ms_response *resp)
+{
+    if (resp->is_base && resp->doc->rules.noroot)
+        resp->hidden = 1;
+    if (resp->status || resp->hidden)
+        return;
+    ms_rules_apply_props(resp);
+}
+
+/* ---------------------------------------------------------------- */
+/* ms_writer.c                                                       */
+
+/* Build the status lines (once, before threads). */
+void ms_out_init(void);
+/* Run the begin callback once. */
+void ms_out_begin(ms_doc *doc);
+/* Prepare (hooks), apply the rules, render @a resp unless hidden, and
+ * free it.  Commits a streamed body when the buffer is exceeded. */
+apr_status_t ms_out_render(ms_response *resp);
+/* Commit as a streamed body (no-op once committed). */
+apr_status_t ms_out_commit_streaming(ms_doc *doc);
+/* Hand the current chunk to the owner (or queue it before commit). */
+apr_status_t ms_out_ship(ms_doc *doc, int flush);
+/* A response for the request-URI that the module adds itself. */
+void ms_out_own(ms_doc *doc, int status, const char *why);
+/* The 507 if limited, the description, the end tag; commit if not yet. */
+apr_status_t ms_out_finish(ms_doc *doc);
+/* Free the output buffers (document cleanup). */
+void ms_out_release(ms_doc *doc);
+
+#endif /* MS_DOC_INT_H */

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ms_model.c: the responses of a document (APR only): what a handler
+ * registers, checked when it is registered.
+ *
+ * A response lives in a malloc'd arena of its own (its first block
+ * recycled through a small spare list), so that rendering it at close
+ * returns its memory at once: a handler that closes as it goes runs in
+ * constant memory.  Every call checks its input and refuses with a code and
+ * one line through io->refused; a refused call changes nothing.  Open
+ * responses are found by href: by a scan while few are open, by a hash
+ * once many are (a handler that buffers).
+ *
+ * Uses ms_href.c (building hrefs), ms_ns.c (interned names) and ms_xml.c
+ * (text checks); rendering is ms_writer.c's business, not this file's.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apr_strings.h"
+
+#include "ms_xml.h"
+#include "ms_href.h"
+#include "ms_doc_int.h"
+
+/* ---------------------------------------------------------------- */
+/* Refusals                                                          */
+
+apr_status_t ms_model_refuse(ms_doc *doc, apr_status_t rv, const char *href,
+                             const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    apr_size_t n;
+
+    va_start(ap, fmt);
+    n = apr_vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (href && n < sizeof(msg))
+        apr_snprintf(msg + n, sizeof(msg) - n, " (href %.200s)", href);
+    if (doc->io.refused)
+        doc->io.refused(doc->io.baton, rv, msg);
+    return rv;
+}
+
+apr_status_t ms_model_unusable(ms_doc *doc, ms_response *resp)
+{
+    if (doc->finished)
+        return ms_model_refuse(doc, MS_EFINISHED, NULL,
+                               "registration after the body was finished");
+    if (doc->aborted)
+        return MS_EABORTED;     /* quiet: the client left, logged once */
+    if (resp && doc->preparing)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "responses cannot be closed from a prepare "
+                               "hook");
+    return APR_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- */
+/* Arenas                                                            */
+
+/* The slow path of ms_model_alloc() (ms_doc_int.h): a new block, twice
+ * the last one's size. */
+void *ms_model_alloc_slow(ms_response *resp, apr_size_t n)
+{
+    ms_block *b = resp->cur;
+    apr_size_t size = b->size * 2;
+    void *p;
+
+    while (size < n)
+        size *= 2;
+    b = malloc(BLOCK_HDR + size);
+    if (!b)
+        abort();                /* as apr_palloc does when out of memory */
+    b->size = size;
+    b->used = 0;
+    /* the first block holds the response itself: keep it first */
+    b->next = resp->blocks->next;
+    resp->blocks->next = b;
+    resp->cur = b;
+    p = (char *)b + BLOCK_HDR;
+    b->used = n;
+    return p;
+}
+
+char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len)
+{
+    char *p = ms_model_alloc(resp, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+static ms_response *response_new(ms_doc *doc)
+{
+    ms_block *b;
+    ms_response *resp;
+
+    if (doc->spares) {
+        b = doc->spares;
+        doc->spares = b->next;
+        doc->nspares--;
+    }
+    else {
+        b = malloc(BLOCK_HDR + BLOCK_FIRST);
+        if (!b)
+            abort();
+        b->size = BLOCK_FIRST;
+    }
+    b->next = NULL;
+    b->used = ALIGN(sizeof(ms_response));
+    resp = (ms_response *)((char *)b + BLOCK_HDR);
+    memset(resp, 0, sizeof(*resp));
+    resp->doc = doc;
+    resp->blocks = b;
+    resp->cur = b;
+    return resp;
+}
+
+void ms_model_free(ms_response *resp)
+{
+    ms_doc *doc = resp->doc;
+    ms_block *b = resp->blocks, *next;
+
+    /* the first block is the one that holds resp: recycle it */
+    next = b->next;
+    if (doc->nspares < MAX_SPARES) {
+        b->next = doc->spares;
+        doc->spares = b;
+        doc->nspares++;
+    }
+    else {
+        free(b);
+    }
+    for (b = next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+}
+
+void ms_model_drop_open(ms_doc *doc)
+{
+    while (doc->open_first) {
+        ms_response *resp = doc->open_first;
+        ms_model_unlink(resp);
+        ms_model_free(resp);
+    }
+}
+
+apr_status_t ms_model_prep_text(ms_doc *doc, ms_response *resp,
+                                const char *what, const char *text,
+                                const char **out, apr_size_t *out_len)
+{
+    apr_size_t len, esc;
+    const char *bad;
+    char *p;
+
+    if (!text)
+        return ms_model_refuse(doc, MS_EINVAL, resp ? resp->href : NULL,
+                               "%s is NULL", what);
+    len = strlen(text);
+    bad = ms_xml_text_check(text, len, 0, &esc);
+    if (bad)
+        return ms_model_refuse(doc, MS_EINVAL, resp ? resp->href : NULL,
+                               "%s holds %s", what, bad);
+    p = resp ? ms_model_alloc(resp, esc + 1) : apr_palloc(doc->pool, esc + 1);
+    if (esc == len)
+        memcpy(p, text, len + 1);       /* nothing to escape */
+    else
+        *ms_xml_text_to(p, text, len, 0) = '\0';
+    *out = p;
+    *out_len = esc;
+    return APR_SUCCESS;
+}
+
+static apr_status_t prep_qname(ms_response *resp, const char *what,
+                               const char *ns, const char *name,
+                               ms_qn **out)
+{
+    const char *why = NULL;
+
+    *out = ms_qn_get(resp->doc, ns, name, &why);
+    if (!*out)
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "%s with %s", what, why);
+    return APR_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- */
+/* hrefs                                                             */
+
+/* ---------------------------------------------------------------- */
+/* Opening                                                           */
+
+/* The open response of @a href.  Handlers that close as they go have one
+ * or two open at a time: a scan beats hashing every href three times. */
+static ms_response *find_open(ms_doc *doc, const char *href, apr_size_t len)
+{
+    ms_response *o;
+
+    if (doc->open_by_href)
+        return apr_hash_get(doc->open_by_href, href, len);
+    for (o = doc->open_last; o; o = o->prev) {
+        if (o->href_len == len && memcmp(o->href, href, len) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+
+apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
+                         ms_response **out)
+{
+    return ms_doc_open_ex(doc, path, encoded, out, NULL);
+}
+
+apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
+                            ms_response **out, int *created)
+{
+    ms_response *resp;
+    const char *href, *bad;
+    apr_size_t href_len;
+    apr_status_t rv;
+
+    if (out)
+        *out = NULL;
+    if ((rv = ms_model_usable(doc)) != APR_SUCCESS)
+        return rv;
+    if (!out)
+        return ms_model_refuse(doc, MS_EINVAL, path, "NULL response pointer");
+    if (!path || !*path)
+        return ms_model_refuse(doc, MS_EINVAL, NULL, "%s href",
+                               path ? "an empty" : "a NULL");
+    bad = ms_href_build(doc, path, encoded, &href, &href_len);
+    if (bad)
+        return ms_model_refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
+    resp = find_open(doc, href, href_len);
+    if (created)
+        *created = resp == NULL;
+    if (resp) {
+        *out = resp;
+        return APR_SUCCESS;
+    }
+    if (doc->opts.max_responses && doc->opened >= doc->opts.max_responses) {
+        if (!doc->limited) {
+            doc->limited = 1;
+            return ms_model_refuse(doc, MS_ELIMIT, href,
+                                   "MultiStatusMaxResponses (%" APR_SIZE_T_FMT
+                                   ") reached: the body will end with a 507",
+                                   doc->opts.max_responses);
+        }
+        return MS_ELIMIT;
+    }
+    resp = response_new(doc);
+    resp->href = ms_model_strdup(resp, href, href_len);
+    resp->href_len = href_len;
+    resp->href_xml_len = ms_href_xml_len(href, href_len);
+    /* the decoded path is made on demand (hooks ask for it, few do) */
+    resp->is_base = ms_href_same_resource(href, href_len, doc->base_href,
+                                          doc->base_href_len);
+    resp->prev = doc->open_last;
+    if (doc->open_last)
+        doc->open_last->next = resp;
+    else
+        doc->open_first = resp;
+    doc->open_last = resp;
+    doc->open_count++;
+    doc->opened++;
+    if (doc->open_by_href) {
+        apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
+    }
+    else if (doc->open_count > OPEN_SCAN_MAX) {
+        /* many open at once (a buffering handler): index them */
+        ms_response *o;
+        doc->open_by_href = apr_hash_make(doc->pool);
+        for (o = doc->open_first; o; o = o->next)
+            apr_hash_set(doc->open_by_href, o->href, o->href_len, o);
+    }
+    *out = resp;
+    return APR_SUCCESS;
+}
+
+const char *ms_doc_response_href(const ms_response *resp)
+{
+    return resp->href;
+}
+
+const char *ms_doc_response_path(const ms_response *resp)
+{
+    ms_response *r = (ms_response *)resp;   /* a cache, not a change */
+    const ms_doc *doc = resp->doc;
+    const char *h = resp->href;
+    apr_size_t len = resp->href_len;
+    const char *q;
+    char *p;
+
+    if (r->path_done)
+        return r->path;
+    r->path_done = 1;
+    if (doc->opts.absolute_uri) {
+        h += doc->origin_len;
+        len -= doc->origin_len;
+    }
+    q = memchr(h, '?', len);            /* a query is not part of a path */
+    if (q)
+        len = (apr_size_t)(q - h);
+    p = ms_model_alloc(r, len + 1);
+    r->path = ms_href_decode(p, h, len) == 0 ? p : NULL;
+    return r->path;
+}
+
+int ms_doc_response_status(const ms_response *resp)
+{
+    return resp->status;
+}
+
+
+/* Filling a response                                                */
+
+/* What every call that carries a status checks: the response is usable,
+ * the status is in 200..599, and status XOR propstat holds (@a propstat:
+ * the call adds to the propstats; @a what names it in the log). */
+static apr_status_t check_status(ms_response *resp, int status, int propstat,
+                                 const char *what)
+{
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    if (!ms_status_ok(status))
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "status %d is outside 200..599", status);
+    if (propstat ? resp->status != 0 : resp->ps_first != NULL)
+        return ms_model_refuse(resp->doc, MS_ECONFLICT, resp->href,
+                               "%s for a response that has %s (status and "
+                               "propstat are exclusive)", what,
+                               propstat ? "a status" : "properties");
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_set_status(ms_response *resp, int status)
+{
+    apr_status_t rv = check_status(resp, status, 0, "a status");
+
+    if (rv)
+        return rv;
+    resp->status = status;
+    if (status < 300 || status > 399)
+        resp->location = NULL;  /* location is for 3xx only */
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
+{
+    ms_doc *doc = resp->doc;
+    const char *href, *bad;
+    apr_size_t len;
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    if (resp->status < 300 || resp->status > 399)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "a location needs a 3xx status (status is %d)",
+                               resp->status);
+    if (!path || !*path)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "an empty location");
+    bad = ms_href_build(doc, path, 0, &href, &len);
+    if (bad)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "location refused: %s", bad);
+    resp->location = ms_model_strdup(resp, href, len);
+    resp->location_len = len;
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_set_error(ms_response *resp, const char *ns,
+                              const char *name)
+{
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    return prep_qname(resp, "an error element", ns, name, &resp->err);
+}
+
+apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
+{
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    return ms_model_prep_text(resp->doc, resp, "a responsedescription", text,
+                              &resp->desc, &resp->desc_len);
+}
+
+ms_propstat *ms_model_propstat_get(ms_response *resp, int status)
+{
+    ms_propstat *ps;
+
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        if (ps->status == status)
+            return ps;
+    }
+    ps = ms_model_alloc(resp, sizeof(*ps));
+    memset(ps, 0, sizeof(*ps));
+    ps->status = status;
+    if (resp->ps_last)
+        resp->ps_last->next = ps;
+    else
+        resp->ps_first = ps;
+    resp->ps_last = ps;
+    return ps;
+}
+
+ms_prop *ms_model_prop_find(ms_response *resp, const ms_qn *qn, int unlink)
+{
+    ms_propstat *ps;
+    ms_prop *p, *prev;
+
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        for (prev = NULL, p = ps->first; p; prev = p, p = p->next) {
+            if (p->qn != qn)
+                continue;
+            if (unlink) {
+                if (prev)
+                    prev->next = p->next;
+                else
+                    ps->first = p->next;
+                if (ps->last == p)
+                    ps->last = prev;
+                p->next = NULL;
+            }
+            return p;
+        }
+    }
+    return NULL;
+}
+
+apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
+                             const char *name, int status,
+                             ms_value_kind kind, const char *value)
+{
+    ms_doc *doc = resp->doc;
+    ms_qn *qn;
+    const char *val = NULL, *bad = NULL;
+    apr_size_t vlen = 0;
+    ms_prop *p;
+    ms_propstat *ps;
+    apr_status_t rv = check_status(resp, status, 1, "a property");
+
+    if (rv)
+        return rv;
+    /* name first: its checks are cheap and the message names it */
+    qn = ms_qn_get(doc, ns, name, &bad);
+    if (!qn)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "a property with %s", bad);
+    switch (kind) {
+    case MS_VALUE_NONE:
+        break;
+    case MS_VALUE_TEXT:
+        rv = ms_model_prep_text(doc, resp, "a property value", value, &val,
+                                &vlen);
+        if (rv)
+            return rv;
+        break;
+    case MS_VALUE_XML:
+        if (!value)
+            return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                   "property %s: NULL XML value", name);
+        vlen = strlen(value);
+        {
+            apr_pool_t *scratch;
+            apr_pool_create(&scratch, doc->pool);
+            bad = ms_xml_check_fragment(scratch, value, vlen);
+            if (bad) {
+                rv = ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                     "property %s: the XML value is "
+                                     "refused: %s", name, bad);
+                apr_pool_destroy(scratch);
+                return rv;
+            }
+            apr_pool_destroy(scratch);
+        }
+        val = ms_model_strdup(resp, value, vlen);
+        break;
+    default:
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "property %s: unknown value kind %d", name,
+                               (int)kind);
+    }
+    p = ms_model_prop_find(resp, qn, 1);
+    if (!p) {
+        p = ms_model_alloc(resp, sizeof(*p));
+        memset(p, 0, sizeof(*p));
+        p->qn = qn;
+    }
+    p->kind = kind;
+    p->value = val;
+    p->value_len = vlen;
+    ps = ms_model_propstat_get(resp, status);
+    if (ps->last)
+        ps->last->next = p;
+    else
+        ps->first = p;
+    ps->last = p;
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,
+                                  const char *name, const char *lang)
+{
+    const char *why = NULL;
+    ms_qn *qn;
+    ms_prop *p = NULL;
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    if (!ms_xml_is_lang(lang))
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "'%.80s' is not a language tag",
+                               lang ? lang : "(null)");
+    qn = ms_qn_get(resp->doc, ns, name, &why);
+    if (!qn || !(p = ms_model_prop_find(resp, qn, 0)))
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "xml:lang for a property that was not "
+                               "added: %.80s", name ? name : "(null)");
+    p->lang_len = strlen(lang);
+    p->lang = ms_model_strdup(resp, lang, p->lang_len);
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_propstat_set_description(ms_response *resp, int status,
+                                             const char *text)
+{
+    const char *d;
+    apr_size_t dl;
+    ms_propstat *ps;
+    apr_status_t rv = check_status(resp, status, 1,
+                                   "a propstat description");
+
+    if (rv)
+        return rv;
+    rv = ms_model_prep_text(resp->doc, resp,
+                            "a propstat responsedescription", text, &d, &dl);
+    if (rv)
+        return rv;
+    ps = ms_model_propstat_get(resp, status);
+    ps->desc = d;
+    ps->desc_len = dl;
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_propstat_set_error(ms_response *resp, int status,
+                                       const char *ns, const char *name)
+{
+    ms_qn *qn;
+    ms_propstat *ps;
+    apr_status_t rv = check_status(resp, status, 1, "a propstat error");
+
+    if (rv)
+        return rv;
+    rv = prep_qname(resp, "a propstat error element", ns, name, &qn);
+    if (rv)
+        return rv;
+    ps = ms_model_propstat_get(resp, status);
+    ps->err = qn;
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_hide(ms_response *resp)
+{
+    apr_status_t rv = ms_model_resp_usable(resp, 0);
+
+    if (rv)
+        return rv;
+    resp->hidden = 1;
+    return APR_SUCCESS;
+}

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ms_writer.c: the output side of a document (APR only): XML text out of
+ * the model, and the bytes' way to the owner.
+ *
+ *  - Rendering a response is done in two passes of the same function: one
+ *    that only counts bytes, one that writes them into space reserved in the
+ *    output chunk.  Sharing one function keeps the two in step.
+ *  - Output chunks are malloc'd; before commit they queue in the document,
+ *    after it they are handed to io->write() as soon as they fill.
+ *  - Commit: when the queued bytes exceed the buffer size, the body streams
+ *    (io->commit with -1); when the document finishes first, it is sent
+ *    whole with its length.
+ *  - The root start tag is rendered last-minute, at commit, so that every
+ *    namespace seen before the body starts is declared once on it.  A
+ *    namespace first seen after commit is declared on each response that
+ *    uses it.
+ *  - root_first: responses rendered before the request-URI's own wait in a
+ *    held buffer and follow it.
+ *  - The tail: the 507 of a truncated listing, the multistatus-level
+ *    description, the end tag; after a failure, a last response for the
+ *    request-URI that says what happened.
+ *
+ * Uses ms_rules.c (applied before each response), ms_model.c (freeing
+ * rendered responses), ms_ns.c's structures and ms_href.c/ms_xml.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apr_strings.h"
+
+#include "ms_xml.h"
+#include "ms_href.h"
+#include "ms_doc_int.h"
+
+
+static const char *status_line[600];
+static apr_size_t status_line_len[600];
+
+void ms_out_init(void)
+{
+    static char store[400 * 48];
+    char *p = store;
+    int s;
+
+    if (status_line[200])
+        return;
+
+    for (s = 200; s < 600; s++) {
+        int n = apr_snprintf(p, 48, "HTTP/1.1 %d %s", s, ms_status_reason(s));
+        status_line[s] = p;
+        status_line_len[s] = (apr_size_t)n;
+        p += n + 1;
+    }
+}
+
+
+
+
+/* Room for @a n more bytes in the current chunk. */
+static char *out_reserve(ms_doc *doc, apr_size_t n)
+{
+    if (doc->out_cap - doc->out_len < n) {
+        if (doc->out_len)
+            ms_out_ship(doc, 0);       /* leaves no buffer behind */
+        if (doc->out_cap - doc->out_len < n) {
+            apr_size_t cap = CHUNK_SIZE;
+            while (cap < n)
+                cap *= 2;
+            doc->out = realloc(doc->out, cap);
+            if (!doc->out)
+                abort();
+            doc->out_cap = cap;
+        }
+    }
+    return doc->out + doc->out_len;
+}
+
+/* Hand the current chunk over: to io->write() once committed, to the
+ * pending queue before. */
+apr_status_t ms_out_ship(ms_doc *doc, int flush)
+{
+    apr_status_t rv = APR_SUCCESS;
+    char *buf = doc->out;
+    apr_size_t len = doc->out_len;
+
+    if (!len && !flush)
+        return APR_SUCCESS;
+    doc->out = NULL;
+    doc->out_len = doc->out_cap = 0;
+    if (!doc->committed) {
+        chunk *c;
+        if (!len) {
+            free(buf);
+            return APR_SUCCESS;
+        }
+        c = malloc(sizeof(*c));
+        if (!c)
+            abort();
+        c->buf = buf;
+        c->len = len;
+        c->next = NULL;
+        if (doc->pend_last)
+            doc->pend_last->next = c;
+        else
+            doc->pend_first = c;
+        doc->pend_last = c;
+        doc->pend_bytes += len;
+        return APR_SUCCESS;
+    }
+    if (doc->aborted) {
+        free(buf);
+        return doc->aborted;
+    }
+    if (!len) {
+        free(buf);
+        buf = NULL;
+    }
+    rv = doc->io.write(doc->io.baton, buf, len, flush);
+    if (rv != APR_SUCCESS)
+        doc->aborted = rv;
+    return rv;
+}
+
+/* A writer writes into [p, end) and always counts in n; when a piece does
+ * not fit (or p is NULL from the start) it stops writing and only counts,
+ * so the caller can reserve n bytes and render again. */
+typedef struct {
+    char *p, *end;
+    apr_size_t n;
+} writer;
+
+static APR_INLINE int room(writer *w, apr_size_t len)
+{
+    if (w->p && (apr_size_t)(w->end - w->p) < len)
+        w->p = NULL;
+    return w->p != NULL;
+}
+
+static APR_INLINE void put(writer *w, const char *s, apr_size_t len)
+{
+    if (room(w, len)) {
+        memcpy(w->p, s, len);
+        w->p += len;
+    }
+    w->n += len;
+}
+
+static APR_INLINE void writer_at(writer *w, char *p, apr_size_t size)
+{
+    w->p = p;
+    w->end = p + size;
+    w->n = 0;
+}
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+static void put_href(writer *w, const char *href, apr_size_t len,
+                     apr_size_t xml_len)
+{
+    if (room(w, xml_len)) {
+        if (xml_len == len) {
+            memcpy(w->p, href, len);
+            w->p += len;
+        }
+        else {
+            w->p = ms_href_xml_to(w->p, href, len);
+        }
+    }
+    w->n += xml_len;
+}
+
+static void put_status(writer *w, int status)
+{
+    PUTS(w, "<D:status>");
+    put(w, status_line[status], status_line_len[status]);
+    PUTS(w, "</D:status>");
+}
+
+static void put_error(writer *w, const ms_qn *qn)
+{
+    PUTS(w, "<D:error>");
+    put(w, qn->open, qn->open_len);
+    PUTS(w, "/></D:error>");
+}
+
+static void put_desc(writer *w, const char *desc, apr_size_t len)
+{
+    PUTS(w, "<D:responsedescription>");
+    put(w, desc, len);
+    PUTS(w, "</D:responsedescription>");
+}
+
+static void put_decl(writer *w, ms_ns *ns)
+{
+    PUTS(w, " xmlns:");
+    put(w, ns->prefix, ns->plen);
+    PUTS(w, "=\"");
+    put(w, ns->uri_attr, ns->uri_attr_len);
+    PUTS(w, "\"");
+}
+
+/* Declare on the response element what the root does not declare. */
+static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
+{
+    if (ns->on_root || ns->stamp == stamp)
+        return;
+    ns->stamp = stamp;
+    put_decl(w, ns);
+}
+
+static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
+{
+    const ms_propstat *ps;
+    const ms_prop *p;
+
+    PUTS(w, "<D:response");
+    if (resp->err)
+        need_ns(w, resp->err->ns, stamp);
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        for (p = ps->first; p; p = p->next)
+            need_ns(w, p->qn->ns, stamp);
+        if (ps->err)
+            need_ns(w, ps->err->ns, stamp);
+    }
+    PUTS(w, "><D:href>");
+    put_href(w, resp->href, resp->href_len, resp->href_xml_len);
+    PUTS(w, "</D:href>");
+    if (resp->status) {
+        put_status(w, resp->status);
+    }
+    else {
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            if (ms_propstat_empty(ps))
+                continue;
+            PUTS(w, "<D:propstat><D:prop>");
+            for (p = ps->first; p; p = p->next) {
+                put(w, p->qn->open, p->qn->open_len);
+                if (p->lang) {
+                    PUTS(w, " xml:lang=\"");
+                    put(w, p->lang, p->lang_len);
+                    PUTS(w, "\"");
+                }
+                if (p->kind == MS_VALUE_NONE || !p->value_len) {
+                    PUTS(w, "/>");
+                    continue;
+                }
+                PUTS(w, ">");
+                put(w, p->value, p->value_len);
+                put(w, p->qn->close, p->qn->close_len);
+            }
+            PUTS(w, "</D:prop>");
+            put_status(w, ps->status);
+            if (ps->err)
+                put_error(w, ps->err);
+            if (ps->desc)
+                put_desc(w, ps->desc, ps->desc_len);
+            PUTS(w, "</D:propstat>");
+        }
+    }
+    if (resp->err)
+        put_error(w, resp->err);
+    if (resp->desc)
+        put_desc(w, resp->desc, resp->desc_len);
+    if (resp->location) {
+        PUTS(w, "<D:location><D:href>");
+        put_href(w, resp->location, resp->location_len,
+                 ms_href_xml_len(resp->location, resp->location_len));
+        PUTS(w, "</D:href></D:location>");
+    }
+    PUTS(w, "</D:response>");
+}
+
+void ms_out_begin(ms_doc *doc)
+{
+    if (doc->begun)
+        return;
+    doc->begun = 1;
+    if (doc->io.begin)
+        doc->io.begin(doc->io.baton);
+}
+
+/* The XML declaration and root start tag, in a malloc'd buffer. */
+static char *render_prolog(ms_doc *doc, apr_size_t *len)
+{
+    static const char head[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<D:multistatus xmlns:D=\"DAV:\"";
+    writer w = { NULL, NULL, 0 };
+    ms_ns *ns;
+    char *buf;
+    int pass;
+
+    ms_out_begin(doc);
+    doc->root_written = 1;      /* from now on, new namespaces are local */
+    buf = NULL;
+    for (pass = 0; pass < 2; pass++) {
+        PUTS(&w, head);
+        for (ns = doc->ns_first; ns; ns = ns->next) {
+            if (ns->on_root)
+                put_decl(&w, ns);
+        }
+        PUTS(&w, ">");
+        if (pass == 0) {
+            *len = w.n;
+            buf = malloc(w.n);
+            if (!buf)
+                abort();
+            writer_at(&w, buf, w.n);
+        }
+    }
+    return buf;
+}
+
+/* Commit the headers and send the prolog and everything pending. */
+static apr_status_t commit(ms_doc *doc, apr_off_t length, char *prolog,
+                           apr_size_t prolog_len)
+{
+    chunk *c, *next;
+    apr_status_t rv;
+
+    doc->committed = 1;
+    rv = doc->io.commit(doc->io.baton, length);
+    if (rv == APR_SUCCESS)
+        rv = doc->io.write(doc->io.baton, prolog, prolog_len, 0);
+    else
+        free(prolog);
+    for (c = doc->pend_first; c; c = next) {
+        next = c->next;
+        if (rv == APR_SUCCESS)
+            rv = doc->io.write(doc->io.baton, c->buf, c->len, 0);
+        else
+            free(c->buf);
+        free(c);
+    }
+    doc->pend_first = doc->pend_last = NULL;
+    doc->pend_bytes = 0;
+    /* A streamed body is committed for real only once the headers left:
+     * filters below (mod_deflate) may hold all they were given.  Until
+     * then the handler's error could still replace the 207. */
+    if (rv == APR_SUCCESS && length < 0)
+        rv = doc->io.write(doc->io.baton, NULL, 0, 1);
+    if (rv != APR_SUCCESS)
+        doc->aborted = rv;
+    return rv;
+}
+
+apr_status_t ms_out_commit_streaming(ms_doc *doc)
+{
+    apr_size_t len;
+    char *prolog;
+
+    if (doc->committed)
+        return APR_SUCCESS;
+    /* what is in the current chunk joins the queue, behind the prolog */
+    ms_out_ship(doc, 0);
+    prolog = render_prolog(doc, &len);
+    return commit(doc, -1, prolog, len);
+}
+
+static char *held_reserve(ms_doc *doc, apr_size_t n)
+{
+    if (doc->held_cap - doc->held_len < n) {
+        apr_size_t cap = doc->held_cap ? doc->held_cap * 2 : CHUNK_SIZE;
+        while (cap - doc->held_len < n)
+            cap *= 2;
+        doc->held = realloc(doc->held, cap);
+        if (!doc->held)
+            abort();
+        doc->held_cap = cap;
+    }
+    return doc->held + doc->held_len;
+}
+
+/* The request-URI's response is out (or will never come): what waited
+ * for it follows it. */
+static void release_held(ms_doc *doc)
+{
+    doc->base_done = 1;
+    if (doc->held_len) {
+        memcpy(out_reserve(doc, doc->held_len), doc->held, doc->held_len);
+        doc->out_len += doc->held_len;
+    }
+    free(doc->held);
+    doc->held = NULL;
+    doc->held_len = doc->held_cap = 0;
+}
+
+apr_status_t ms_out_render(ms_response *resp)
+{
+    ms_doc *doc = resp->doc;
+    writer w = { NULL, NULL, 0 };
+    apr_status_t rv = APR_SUCCESS;
+    char *p;
+
+    if (doc->io.prepare && !doc->aborted) {
+        doc->preparing++;
+        doc->io.prepare(doc->io.baton, resp);
+        doc->preparing--;
+    }
+    ms_model_unlink(resp);
+    ms_rules_apply(resp);
+    if (resp->hidden && resp->is_base)
+        release_held(doc);
+    if (!resp->hidden && !doc->aborted) {
+        const ms_propstat *ps;
+        int any = resp->status != 0;
+        /* while the request-URI's response is awaited, the others wait in
+         * the held buffer (root_first) */
+        int hold = doc->rules.root_first && !doc->base_done && !resp->is_base;
+
+        for (ps = resp->ps_first; ps && !any; ps = ps->next)
+            any = !ms_propstat_empty(ps);
+        if (!any) {
+            /* a response needs status XOR propstat: say what happened
+             * rather than drop the resource from the listing */
+            ms_model_refuse(doc, MS_EINVAL, resp->href,
+                            "no status and no property was registered for "
+                            "this response; it is sent as 500");
+            resp->status = 500;
+            resp->ps_first = NULL;
+            resp->desc = "mod_multistatus: the handler registered no result "
+                         "for this resource";
+            resp->desc_len = strlen(resp->desc);
+        }
+        /* first try in the room left in the current buffer; if the
+         * response does not fit, reserve what it counted and render again
+         * (namespaces not on the root are declared per response: a new
+         * stamp for each pass) */
+        p = hold ? held_reserve(doc, 512) : out_reserve(doc, 512);
+        writer_at(&w, p, hold ? doc->held_cap - doc->held_len
+                              : doc->out_cap - doc->out_len);
+        doc->stamp++;
+        render_response(&w, resp, doc->stamp);
+        if (!w.p) {
+            apr_size_t need = w.n;
+            p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
+            writer_at(&w, p, need);
+            doc->stamp++;
+            render_response(&w, resp, doc->stamp);
+        }
+        if (hold)
+            doc->held_len += w.n;
+        else
+            doc->out_len += w.n;
+        doc->rendered++;
+        if (resp->is_base)
+            release_held(doc);
+        if (!doc->committed) {
+            if (doc->pend_bytes + doc->out_len > doc->opts.buffer_size)
+                rv = ms_out_commit_streaming(doc);
+        }
+        else if (doc->out_len >= CHUNK_SIZE) {
+            rv = ms_out_ship(doc, 0);
+        }
+    }
+    ms_model_free(resp);
+    return rv;
+}
+
+void ms_out_own(ms_doc *doc, int status, const char *why)
+{
+    writer w = { NULL, NULL, 0 };
+    apr_size_t esc = 0, xl = ms_href_xml_len(doc->base_href,
+                                             doc->base_href_len);
+    int pass;
+
+    if (ms_xml_text_check(why, strlen(why), 0, &esc))
+        why = "", esc = 0;
+    for (pass = 0; pass < 2; pass++) {
+        PUTS(&w, "<D:response><D:href>");
+        put_href(&w, doc->base_href, doc->base_href_len, xl);
+        PUTS(&w, "</D:href>");
+        put_status(&w, status);
+        PUTS(&w, "<D:responsedescription>");
+        if (room(&w, esc))
+            w.p = ms_xml_text_to(w.p, why, strlen(why), 0);
+        w.n += esc;
+        PUTS(&w, "</D:responsedescription></D:response>");
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
+    }
+    doc->out_len += w.n;
+}
+
+apr_status_t ms_out_finish(ms_doc *doc)
+{
+    writer w = { NULL, NULL, 0 };
+    apr_status_t rv = APR_SUCCESS;
+    int pass;
+
+    release_held(doc);
+    if (doc->limited)
+        ms_out_own(doc, 507, apr_psprintf(doc->pool,
+                   "the listing was truncated after %" APR_SIZE_T_FMT
+                   " responses (MultiStatusMaxResponses)",
+                   doc->opts.max_responses));
+    for (pass = 0; pass < 2; pass++) {
+        if (doc->desc)
+            put_desc(&w, doc->desc, doc->desc_len);
+        PUTS(&w, "</D:multistatus>\n");
+        if (pass == 0)
+            writer_at(&w, out_reserve(doc, w.n), w.n);
+    }
+    doc->out_len += w.n;
+    doc->finished = 1;
+    if (!doc->committed) {
+        apr_size_t plen;
+        char *prolog = render_prolog(doc, &plen);
+        apr_off_t total;
+        ms_out_ship(doc, 0);
+        total = (apr_off_t)(plen + doc->pend_bytes);
+        rv = commit(doc, total, prolog, plen);
+    }
+    else if (!doc->aborted) {
+        rv = ms_out_ship(doc, 0);
+    }
+    return rv;
+}
+
+void ms_out_release(ms_doc *doc)
+{
+    chunk *c, *cn;
+
+    for (c = doc->pend_first; c; c = cn) {
+        cn = c->next;
+        free(c->buf);
+        free(c);
+    }
+    doc->pend_first = doc->pend_last = NULL;
+    free(doc->out);
+    doc->out = NULL;
+    free(doc->held);
+    doc->held = NULL;
+}
