@@ -33,6 +33,7 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     conf->max_responses = MS_UNSET;
     conf->prefer = MS_UNSET;
     conf->depth_infinity = MS_UNSET;
+    conf->access_check = MS_UNSET;
     return conf;
 }
 
@@ -51,6 +52,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(max_responses);
     MERGE(prefer);
     MERGE(depth_infinity);
+    MERGE(access_check);
     return conf;
 }
 
@@ -80,6 +82,23 @@ static const char *set_href_form(cmd_parms *cmd, void *dconf, const char *arg)
         conf->href_uri = 1;
     else
         return "MultiStatusHrefForm takes path or uri";
+    return NULL;
+}
+
+static const char *set_access_check(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+
+    (void)cmd;
+    if (!strcasecmp(arg, "off"))
+        conf->access_check = MS_ACCESS_OFF;
+    else if (!strcasecmp(arg, "hide"))
+        conf->access_check = MS_ACCESS_HIDE;
+    else if (!strcasecmp(arg, "forbid"))
+        conf->access_check = MS_ACCESS_FORBID;
+    else
+        return "MultiStatusAccessCheck takes Off, Hide or Forbid";
     return NULL;
 }
 
@@ -157,6 +176,10 @@ static const command_rec ms_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "Off (default): ms_propfind_read() refuses Depth: infinity "
                  "with 403 DAV:propfind-finite-depth; On allows it"),
+    AP_INIT_TAKE1("MultiStatusAccessCheck", set_access_check, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Off (default); Hide: responses whose URI the user may not "
+                  "access are left out; Forbid: they are sent as a bare 403"),
     { NULL }
 };
 

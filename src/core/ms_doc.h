@@ -94,6 +94,14 @@ apr_status_t ms_doc_close(ms_response *resp);
 const char *ms_doc_response_href(const ms_response *resp);
 const char *ms_doc_response_path(const ms_response *resp);
 int ms_doc_response_status(const ms_response *resp);
+/* The href's path and query, without the origin of the uri form. */
+const char *ms_doc_response_uri_path(const ms_response *resp);
+/* Is it the request-URI's own response? */
+int ms_doc_response_is_base(const ms_response *resp);
+/* Turn @a resp into a bare status-form response: properties, propstats,
+ * error, description and location are dropped (an access denial must not
+ * reveal them). */
+void ms_doc_forbid(ms_response *resp, int status);
 ms_doc *ms_doc_of(const ms_response *resp);
 
 /* Rules of the property methods, applied to each propstat-form response

@@ -131,7 +131,6 @@ struct ms_doc {
     apr_hash_t *open_by_href;   /* used once many responses are open */
     ms_response *open_first, *open_last;
     apr_size_t open_count;
-    apr_size_t opened;          /* responses ever opened (for the limit) */
     apr_size_t rendered;
     ms_block *spares;
     apr_size_t nspares;

@@ -243,7 +243,10 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
         *out = resp;
         return APR_SUCCESS;
     }
-    if (doc->opts.max_responses && doc->opened >= doc->opts.max_responses) {
+    /* the limit counts what is sent: a response hidden at its close (by a
+     * hook or the access check) frees its place */
+    if (doc->opts.max_responses
+        && doc->rendered + doc->open_count >= doc->opts.max_responses) {
         if (!doc->limited) {
             doc->limited = 1;
             return ms_model_refuse(doc, MS_ELIMIT, href,
@@ -267,7 +270,6 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
         doc->open_first = resp;
     doc->open_last = resp;
     doc->open_count++;
-    doc->opened++;
     if (doc->open_by_href) {
         apr_hash_set(doc->open_by_href, resp->href, href_len, resp);
     }
@@ -581,4 +583,31 @@ apr_status_t ms_doc_hide(ms_response *resp)
         return rv;
     resp->hidden = 1;
     return APR_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- */
+/* For the access check                                              */
+
+const char *ms_doc_response_uri_path(const ms_response *resp)
+{
+    const ms_doc *doc = resp->doc;
+
+    return doc->opts.absolute_uri ? resp->href + doc->origin_len
+                                  : resp->href;
+}
+
+int ms_doc_response_is_base(const ms_response *resp)
+{
+    return resp->is_base;
+}
+
+void ms_doc_forbid(ms_response *resp, int status)
+{
+    resp->status = ms_status_ok(status) ? status : 403;
+    resp->ps_first = resp->ps_last = NULL;
+    resp->err = NULL;
+    resp->desc = NULL;
+    resp->desc_len = 0;
+    resp->location = NULL;
+    resp->location_len = 0;
 }

@@ -110,10 +110,14 @@ static void io_begin(void *baton)
                 ms_run_multistatus_begin_body(rq->r));
 }
 
+/* Before a response is rendered: the access check, then the hooks (they
+ * see only what the user may see). */
 static void io_prepare(void *baton, ms_response *resp)
 {
     ms_req *rq = baton;
 
+    if (!ms_access_filter(rq, resp) || !rq->hooks)
+        return;
     hook_result(rq->r, "multistatus_prepare_response",
                 ms_run_multistatus_prepare_response(rq->r, resp));
 }
@@ -176,7 +180,8 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     io.begin = io_begin;
     /* running the optional hook costs a hash lookup per response: skip it
      * when no module registered one (they register at startup) */
-    io.prepare = apr_optional_hook_get("multistatus_prepare_response")
+    rq->hooks = apr_optional_hook_get("multistatus_prepare_response") != NULL;
+    io.prepare = rq->hooks || rq->conf->access_check > MS_ACCESS_OFF
                  ? io_prepare : NULL;
     io.end = io_end;
 

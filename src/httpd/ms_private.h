@@ -43,7 +43,12 @@ typedef struct ms_dir_conf {
     apr_off_t max_responses;    /* MultiStatusMaxResponses, 0: unlimited */
     int prefer;                 /* MultiStatusPrefer */
     int depth_infinity;         /* MultiStatusDepthInfinity */
+    int access_check;           /* MultiStatusAccessCheck (MS_ACCESS_*) */
 } ms_dir_conf;
+
+#define MS_ACCESS_OFF    0
+#define MS_ACCESS_HIDE   1
+#define MS_ACCESS_FORBID 2
 
 #define MS_DEFAULT_BUFFER_SIZE 65536
 
@@ -59,6 +64,7 @@ typedef struct ms_req {
     const apr_array_header_t *ops;  /* PROPPATCH, once read */
     const char *applied;        /* Preference-Applied value, or NULL */
     int failing;                /* finishing after a failure (post commit) */
+    int hooks;                  /* prepare hooks are registered */
 } ms_req;
 
 /* The filter (registered in mod_multistatus.c). */
@@ -93,6 +99,11 @@ static APR_INLINE ms_req *ms_req_get(request_rec *r)
 
 /* ms_api.c: register the optional functions. */
 void ms_register_api(void);
+
+/* ms_access.c: MultiStatusAccessCheck for one response, before the hooks:
+ * hides it or turns it into a bare 403 when the user may not access its
+ * URI.  Returns 1 when the response is still to be rendered. */
+int ms_access_filter(ms_req *rq, ms_response *resp);
 
 /* ms_props.c: the property-method rules of a request, installed on its
  * document (again when a PROPFIND/PROPPATCH body is read later), and the
