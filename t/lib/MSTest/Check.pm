@@ -1,15 +1,17 @@
 package MSTest::Check;
 # Checks shared by the t/api_*.t scripts, on top of MSTest: a request
 # wrapper that remembers the error_log offset, the X-MS-RV return codes the
-# test c-module reports, and check_207(), which adds to MSTest's schema
-# validation the rules of MULTISTATUS-RULES.md that a schema cannot say
-# (prefixes, declarations in scope, href forms, compact output).
+# test c-module reports, and check_207(), two assertions made by
+# Apache::TestMultiStatus (perl/lib/ of this tree, through MSTest::PerlLib):
+# a valid 207 of RFC 4918, then the module's own rules (strict mode).
 use strict;
 use warnings FATAL => 'all';
 
 use Test::More import => ['!plan'];
 use XML::LibXML ();
 use MSTest;
+use MSTest::PerlLib;
+use Apache::TestMultiStatus ();
 
 use Exporter 'import';
 our @EXPORT = qw(req rv children structure_problems check_207
@@ -46,113 +48,58 @@ sub children {
              $node->childNodes ];
 }
 
-# The structure rules of MULTISTATUS-RULES.md that a schema cannot say.
+# What the module's own rules find wrong with a body (strict mode of
+# Apache::TestMultiStatus); opt absolute => 1: hrefs are absolute URIs.
 sub structure_problems {
     my ($doc, $body, %opt) = @_;
-    my @why;
-    push @why, 'root start tag is not <D:multistatus xmlns:D="DAV:"'
-        unless $body =~ /\A<\?xml version="1\.0" encoding="utf-8"\?>\r?\n?<D:multistatus xmlns:D="DAV:"[ >\/]/;
-    my $root = $doc->documentElement;
-    my %structural = map { $_ => 1 }
-        qw(multistatus response propstat prop error location);
-    my %seen_href;
-    my @hrefs;
-    my $walk;
-    $walk = sub {
-        my ($el, $scope, $in_value) = @_;
-        my %scope = %$scope;
-        for my $ns ($el->getNamespaces) {
-            my $uri = $ns->declaredURI // '';
-            my $prefix = $ns->declaredPrefix // '';
-            push @why, "namespace $uri declared again (as '$prefix') in the scope of '$scope{$uri}' on <" . $el->nodeName . '>'
-                if exists $scope{$uri} && $uri ne '';
-            push @why, "DAV: bound to prefix '$prefix'"
-                if $uri eq 'DAV:' && $prefix ne 'D';
-            push @why, "default namespace declared on <" . $el->nodeName . '>'
-                if $prefix eq '' && !$in_value;
-            $scope{$uri} = $prefix;
-        }
-        my $uri = $el->namespaceURI // '';
-        push @why, "DAV: element <" . $el->nodeName . "> without prefix D"
-            if $uri eq 'DAV:' && ($el->prefix // '') ne 'D';
-        if (!$in_value && $uri eq 'DAV:' && $structural{ $el->localname }) {
-            for my $c ($el->childNodes) {
-                next if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
-                push @why, "text or whitespace inside <" . $el->nodeName . "> (not compact)";
-                last;
-            }
-        }
-        if (!$in_value && $uri eq 'DAV:' && $el->localname eq 'href') {
-            push @hrefs, $el->textContent;
-            my $p = $el->parentNode;
-            if ($p->localname eq 'response') {
-                push @why, "href " . $el->textContent . " in two responses"
-                    if $seen_href{ $el->textContent }++;
-            }
-        }
-        my $child_in_value = $in_value
-            || ($uri eq 'DAV:' && $el->localname eq 'prop'
-                && $el->parentNode->localname eq 'propstat')
-            || ($uri eq 'DAV:' && $el->localname eq 'error');
-        for my $c ($el->childNodes) {
-            $walk->($c, \%scope, $child_in_value)
-                if $c->nodeType == XML::LibXML::XML_ELEMENT_NODE();
-        }
-    };
-    $walk->($root, { xml => 'http://www.w3.org/XML/1998/namespace' }, 0);
-    undef $walk;
-    my $abs = grep { m{^https?://} } @hrefs;
-    if ($opt{absolute}) {
-        push @why, "href not an absolute URI: $_" for grep { !m{^https?://} } @hrefs;
-    }
-    else {
-        push @why, "href not an absolute path: $_" for grep { !m{^/} } @hrefs;
-    }
-    for (@hrefs) {
-        (my $path = $_) =~ s{^https?://[^/]*}{};
-        push @why, "// in href $_" if $path =~ m{//};
-        push @why, "bad %-escape in href $_" if $path =~ /%(?![0-9A-F]{2})/;
-        push @why, "character a URI cannot hold in href $_"
-            if $path =~ m{[^A-Za-z0-9\-._~!\$&'()*+,;=:@/%]};
-    }
-    return @why;
+    return Apache::TestMultiStatus::multistatus_problems(
+        $body, strict => 1, href_form => $opt{absolute} ? 'uri' : 'path');
 }
 
-# ms_207 (one assertion) + the structure rules (one assertion).  Returns
-# { doc, responses => [...], desc } with MSTest's response hashes, plus the
-# keys these scripts use: desc, key ("{ns}name"), value, nchildren; error
-# [] when absent.  A body that is not valid gives an empty summary.
+# Two assertions: a valid 207 (status, Content-Type, RFC 4918 grammar),
+# then the module's rules (strict mode, href form, HTTP/1.1 status line,
+# Content-Encoding).  Returns { doc, body, responses => [...], desc } with
+# Apache::TestMultiStatus's structure, plus the keys these scripts use:
+# desc (responses, propstats), nchildren, value_text, value_xml (props).
+# A body that is not valid gives an empty summary.
 sub check_207 {
     my ($res, $name, %opt) = @_;
-    my $doc = ms_207($res, "$name: 207 Multi-Status",
-                     $opt{content_type} ? (content_type => $opt{content_type}) : (),
-                     $opt{gunzip} ? (gunzip => 1) : ());
-    my $body = $opt{gunzip} ? eval { ms_gunzip($res->content) } // ''
-                            : $res->content;
-    my @why = $doc ? structure_problems($doc, $body, %opt)
-                   : ('no valid document');
+    my $ct = $opt{content_type} // 'application/xml; charset=utf-8';
+    my $ms = Apache::TestMultiStatus::multistatus_ok(
+        $res, "$name: 207 Multi-Status", content_type => $ct);
+    my @why;
+    my $ce = $res->header('Content-Encoding') // '';
+    if ($opt{gunzip}) {
+        push @why, "Content-Encoding is '$ce', not gzip" unless $ce eq 'gzip';
+    }
+    elsif ($ce ne '') {
+        push @why, "Content-Encoding is '$ce', none expected";
+    }
     push @why, 'status line: ' . ($res->protocol // '?') . ' ' . $res->status_line
         unless ($res->protocol // '') eq 'HTTP/1.1'
             && $res->status_line eq '207 Multi-Status';
+    push @why, Apache::TestMultiStatus::multistatus_problems(
+        $res, strict => 1, content_type => $ct,
+        href_form => $opt{absolute} ? 'uri' : 'path');
     ok(!@why, "$name: status line, prefixes, declarations, hrefs, compact output")
         or diag(join "\n", @why[0 .. ($#why > 20 ? 20 : $#why)]);
-    $doc ||= XML::LibXML->load_xml(string => '<D:multistatus xmlns:D="DAV:"/>');
-    my @resp = ms_responses($doc);
-    for my $r (@resp) {
+    unless ($ms) {
+        my $empty = qq{<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:"/>};
+        $ms = Apache::TestMultiStatus::multistatus_parse($empty);
+    }
+    for my $r (@{ $ms->{responses} }) {
         $r->{desc} = $r->{description};
-        $r->{error} ||= [];
         for my $ps (@{ $r->{propstats} }) {
             $ps->{desc} = $ps->{description};
-            $ps->{error} ||= [];
             for my $p (@{ $ps->{props} }) {
-                $p->{key} = "{$p->{ns}}$p->{name}";
-                $p->{value} = $p->{value_text};
+                $p->{value_text} = $p->{value};
+                $p->{value_xml} = $p->{xml};
                 $p->{nchildren} = () = $p->{node}->childNodes;
             }
         }
     }
-    return { doc => $doc, body => $body, responses => \@resp,
-             desc => ms_description($doc) };
+    return { doc => $ms->{doc}, body => $ms->{body}, responses => $ms->{responses},
+             desc => $ms->{description} };
 }
 
 # exactly one line per refusal: $n "[multistatus:error] ... multistatus: "
