@@ -181,6 +181,9 @@ my @SCENARIOS = qw(basic status props group paths enc ns hooks);
 plan tests => 3 * @SCENARIOS + 16 + 4 + 6 + 6 + 3 + 5 + @HOSTILE;
 
 # ------------------------------------------------------------ every API path: XML and JSON say the same
+# (the scenarios make refused calls on purpose: their [error] lines are
+# expected, as in t/api_*.t)
+my $scenario_mark = ms_log_mark();
 for my $sc (@SCENARIOS) {
     my $x = req(GET => "/ms-json/$sc", Accept => 'application/xml');
     my $xdoc = ms_207($x, "$sc: XML by Accept: application/xml");
@@ -189,6 +192,8 @@ for my $sc (@SCENARIOS) {
     is_deeply($jd && json_norm($jd), $xdoc && xml_as_json($xdoc), "$sc: same hrefs, statuses, properties and values")
         or diag(explain($jd && json_norm($jd)), explain($xdoc && xml_as_json($xdoc)));
 }
+
+ms_allow_log($scenario_mark, qr{\[multistatus:error\] .* multistatus: (?:.*\(href (?:/ms-json/|/elsewhere/)|a NULL href|an empty href)});
 
 # ------------------------------------------------------------ negotiation
 my @ACCEPT = (
@@ -233,8 +238,11 @@ for my $a (@ACCEPT) {
     my $props = json_207(req(GET => '/ms-json-always/props'), 'Always: propstat form');
 }
 
+ms_allow_log($scenario_mark, qr{\[multistatus:error\] .* multistatus: .*\(href /ms-json-always/});
+
 # ------------------------------------------------------------ HEAD, gzip
 {
+    my $gm = ms_log_mark();
     my @r = ms_raw([ ms_raw_build(HEAD => '/ms-json/basic', headers => [Accept => 'application/json'], keepalive => 1),
                      ms_raw_build(GET  => '/ms-json/basic', headers => [Accept => 'application/json']) ]);
     is($r[0]{code}, 207, 'HEAD: 207');
@@ -245,6 +253,7 @@ for my $a (@ACCEPT) {
     my $gz = req(GET => '/ms-json-gz/props', Accept => 'application/json', 'Accept-Encoding' => 'gzip');
     is($gz->header('Content-Encoding') // '', 'gzip', 'gzip: Content-Encoding gzip');
     json_207($gz, 'gzip: the body gunzips to valid JSON', gunzip => 1);
+    ms_allow_log($gm, qr{\[multistatus:error\] .* multistatus: .*\(href /ms-json-gz/});
 }
 
 # ------------------------------------------------------------ streaming, failure, limit
@@ -254,8 +263,10 @@ for my $a (@ACCEPT) {
     my $d = json_207($r, 'streamed: 20,000 responses, valid JSON');
     is($d && scalar(@{ $d->{responses} }), 20000, 'streamed: 20,000 responses');
     is($d && $d->{summary}{propstat_responses}, 20000, 'streamed: summary counts them');
+    my $fm = ms_log_mark();
     my $f = req(GET => '/ms-json-stream/list?n=3000&flush=500&ret=503', Accept => 'application/json',
                 'X-Test-Id' => 'json-fail');
+    ms_allow_log($fm, qr/the handler failed with status 503 after the 207 was sent/, wait => 5);
     my $fd = json_207($f, 'failure after commit: still valid JSON');
     my $last = $fd && $fd->{responses}[-1];
     ok($last && $last->{status} == 503 && $last->{href} eq '/ms-json-stream/list' && length($last->{description} // ''),
