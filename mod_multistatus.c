@@ -34,6 +34,7 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     conf->prefer = MS_UNSET;
     conf->depth_infinity = MS_UNSET;
     conf->access_check = MS_UNSET;
+    conf->json = MS_UNSET;
     return conf;
 }
 
@@ -53,6 +54,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(prefer);
     MERGE(depth_infinity);
     MERGE(access_check);
+    MERGE(json);
     return conf;
 }
 
@@ -99,6 +101,22 @@ static const char *set_access_check(cmd_parms *cmd, void *dconf,
         conf->access_check = MS_ACCESS_FORBID;
     else
         return "MultiStatusAccessCheck takes Off, Hide or Forbid";
+    return NULL;
+}
+
+static const char *set_json(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+
+    (void)cmd;
+    if (!strcasecmp(arg, "off"))
+        conf->json = MS_JSON_OFF;
+    else if (!strcasecmp(arg, "on"))
+        conf->json = MS_JSON_ON;
+    else if (!strcasecmp(arg, "always"))
+        conf->json = MS_JSON_ALWAYS;
+    else
+        return "MultiStatusJSON takes Off, On or Always";
     return NULL;
 }
 
@@ -180,6 +198,10 @@ static const command_rec ms_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "Off (default); Hide: responses whose URI the user may not "
                   "access are left out; Forbid: they are sent as a bare 403"),
+    AP_INIT_TAKE1("MultiStatusJSON", set_json, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Off (default): XML only; On: JSON when the client's Accept "
+                  "prefers application/json; Always: JSON only"),
     { NULL }
 };
 

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
         opts.base_path = "/bench/";
         opts.origin = "http://127.0.0.1:8307";
         opts.buffer_size = 65536;
+        opts.json = getenv("BENCH_JSON") != NULL;  /* the JSON renderer */
 
         apr_pool_create(&pool, NULL);
         doc = ms_doc_create(pool, &io, &opts);

@@ -21,6 +21,7 @@ void ms_doc_init(void)
     ms_xml_init();
     ms_href_init();
     ms_out_init();
+    ms_json_init();
 }
 
 static apr_status_t doc_cleanup(void *data)
@@ -70,6 +71,8 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
 
     /* the request-URI's own href, for the responses the module adds */
     ms_href_base(doc);
+    if (doc->opts.json)
+        ms_json_setup(doc);
 
     apr_pool_cleanup_register(pool, doc, doc_cleanup, apr_pool_cleanup_null);
     return doc;

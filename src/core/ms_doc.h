@@ -56,6 +56,7 @@ typedef struct ms_doc_opts {
     int absolute_uri;         /* hrefs as absolute URIs (else paths) */
     apr_size_t buffer_size;   /* bodies below it are sent whole */
     apr_size_t max_responses; /* 0: unlimited */
+    int json;                 /* render JSON (ms_json.c) instead of XML */
 } ms_doc_opts;
 
 /* Build the static tables (status lines, character classes).  Call once

@@ -51,6 +51,9 @@ typedef struct ms_qn {
     apr_size_t open_len;
     const char *close;          /* "</P:name>" */
     apr_size_t close_len;
+    const char *json;           /* {"namespace":..,"name":.. (ms_json.c,
+                                 * made on first use) */
+    apr_size_t json_len;
 } ms_qn;
 
 /* A direct-mapped cache in front of the interned names, keyed by the
@@ -149,6 +152,15 @@ struct ms_doc {
     char *held;                 /* rendered responses waiting for it */
     apr_size_t held_len, held_cap;
 
+    apr_size_t emitted;         /* responses in the body, the module's own
+                                 * included (JSON summary) */
+    int json_href_raw;          /* JSON: hrefs need no escaping (ms_json.c) */
+    int out_any;                /* a response went into the output stream
+                                 * (JSON: a comma before the next one) */
+    apr_size_t sum_status[6];   /* JSON summary: status-form responses and */
+    apr_size_t sum_props[6];    /* properties, by status class (index 2..5) */
+    apr_size_t sum_propstat;    /* propstat-form responses */
+
     const char *desc;           /* multistatus-level, escaped */
     apr_size_t desc_len;
 
@@ -185,6 +197,41 @@ static APR_INLINE int ms_propstat_empty(const ms_propstat *ps)
 {
     return !ps->first && !ps->desc && !ps->err && !ps->keep;
 }
+
+/* ---------------------------------------------------------------- */
+/* The writer of the renderers (ms_writer.c, ms_json.c)              */
+
+/* A writer writes into [p, end) and always counts in n; when a piece does
+ * not fit (or p is NULL from the start) it stops writing and only counts,
+ * so the caller can reserve n bytes and render again. */
+typedef struct {
+    char *p, *end;
+    apr_size_t n;
+} ms_writer;
+
+static APR_INLINE int room(ms_writer *w, apr_size_t len)
+{
+    if (w->p && (apr_size_t)(w->end - w->p) < len)
+        w->p = NULL;
+    return w->p != NULL;
+}
+
+static APR_INLINE void put(ms_writer *w, const char *s, apr_size_t len)
+{
+    if (room(w, len)) {
+        memcpy(w->p, s, len);
+        w->p += len;
+    }
+    w->n += len;
+}
+
+static APR_INLINE void writer_at(ms_writer *w, char *p, apr_size_t size)
+{
+    w->p = p;
+    w->end = p + size;
+    w->n = 0;
+}
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
 
 /* ---------------------------------------------------------------- */
 /* ms_ns.c                                                           */
@@ -316,6 +363,25 @@ static APR_INLINE void ms_rules_apply(ms_response *resp)
         return;
     ms_rules_apply_props(resp);
 }
+
+/* ---------------------------------------------------------------- */
+/* ms_json.c: the JSON renderer (docs/multistatus.schema.json)       */
+
+/* Build the tables (once, before threads: ms_doc_init). */
+void ms_json_init(void);
+/* At document creation: what the renderer decides once per document. */
+void ms_json_setup(ms_doc *doc);
+/* The start of the document, up to the opening of the responses. */
+void ms_json_prolog(ms_writer *w, ms_doc *doc);
+/* One response; @a comma: one goes before it. */
+void ms_json_response(ms_writer *w, const ms_response *resp, int comma);
+/* A response for the request-URI that the module adds itself. */
+void ms_json_own(ms_writer *w, ms_doc *doc, int status, const char *why,
+                 int comma);
+/* The end: the description, the summary, the closing brace. */
+void ms_json_tail(ms_writer *w, ms_doc *doc);
+/* Count @a resp (rendered once) into the summary. */
+void ms_json_count(ms_doc *doc, const ms_response *resp);
 
 /* ---------------------------------------------------------------- */
 /* ms_writer.c                                                       */

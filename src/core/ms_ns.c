@@ -115,7 +115,7 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
         if (!n->names)
             n->names = apr_hash_make(doc->pool);
         plen = n->plen;
-        qn = apr_palloc(doc->pool, sizeof(*qn));
+        qn = apr_pcalloc(doc->pool, sizeof(*qn));
         qn->ns = n;
         qn->name = apr_pstrmemdup(doc->pool, name, len);
         t = apr_palloc(doc->pool, 1 + plen + 1 + len + 1);

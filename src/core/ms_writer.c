@@ -122,39 +122,8 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
     return rv;
 }
 
-/* A writer writes into [p, end) and always counts in n; when a piece does
- * not fit (or p is NULL from the start) it stops writing and only counts,
- * so the caller can reserve n bytes and render again. */
-typedef struct {
-    char *p, *end;
-    apr_size_t n;
-} writer;
 
-static APR_INLINE int room(writer *w, apr_size_t len)
-{
-    if (w->p && (apr_size_t)(w->end - w->p) < len)
-        w->p = NULL;
-    return w->p != NULL;
-}
-
-static APR_INLINE void put(writer *w, const char *s, apr_size_t len)
-{
-    if (room(w, len)) {
-        memcpy(w->p, s, len);
-        w->p += len;
-    }
-    w->n += len;
-}
-
-static APR_INLINE void writer_at(writer *w, char *p, apr_size_t size)
-{
-    w->p = p;
-    w->end = p + size;
-    w->n = 0;
-}
-#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
-
-static void put_href(writer *w, const char *href, apr_size_t len,
+static void put_href(ms_writer *w, const char *href, apr_size_t len,
                      apr_size_t xml_len)
 {
     if (room(w, xml_len)) {
@@ -169,28 +138,28 @@ static void put_href(writer *w, const char *href, apr_size_t len,
     w->n += xml_len;
 }
 
-static void put_status(writer *w, int status)
+static void put_status(ms_writer *w, int status)
 {
     PUTS(w, "<D:status>");
     put(w, status_line[status], status_line_len[status]);
     PUTS(w, "</D:status>");
 }
 
-static void put_error(writer *w, const ms_qn *qn)
+static void put_error(ms_writer *w, const ms_qn *qn)
 {
     PUTS(w, "<D:error>");
     put(w, qn->open, qn->open_len);
     PUTS(w, "/></D:error>");
 }
 
-static void put_desc(writer *w, const char *desc, apr_size_t len)
+static void put_desc(ms_writer *w, const char *desc, apr_size_t len)
 {
     PUTS(w, "<D:responsedescription>");
     put(w, desc, len);
     PUTS(w, "</D:responsedescription>");
 }
 
-static void put_decl(writer *w, ms_ns *ns)
+static void put_decl(ms_writer *w, ms_ns *ns)
 {
     PUTS(w, " xmlns:");
     put(w, ns->prefix, ns->plen);
@@ -200,7 +169,7 @@ static void put_decl(writer *w, ms_ns *ns)
 }
 
 /* Declare on the response element what the root does not declare. */
-static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
+static void need_ns(ms_writer *w, ms_ns *ns, apr_uint32_t stamp)
 {
     if (ns->on_root || ns->stamp == stamp)
         return;
@@ -208,7 +177,7 @@ static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
     put_decl(w, ns);
 }
 
-static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
+static void render_response(ms_writer *w, ms_response *resp, apr_uint32_t stamp)
 {
     const ms_propstat *ps;
     const ms_prop *p;
@@ -285,7 +254,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
     static const char head[] =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         "<D:multistatus xmlns:D=\"DAV:\"";
-    writer w = { NULL, NULL, 0 };
+    ms_writer w = { NULL, NULL, 0 };
     ms_ns *ns;
     char *buf;
     int pass;
@@ -294,12 +263,17 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
     doc->root_written = 1;      /* from now on, new namespaces are local */
     buf = NULL;
     for (pass = 0; pass < 2; pass++) {
-        PUTS(&w, head);
-        for (ns = doc->ns_first; ns; ns = ns->next) {
-            if (ns->on_root)
-                put_decl(&w, ns);
+        if (doc->opts.json) {
+            ms_json_prolog(&w, doc);
         }
-        PUTS(&w, ">");
+        else {
+            PUTS(&w, head);
+            for (ns = doc->ns_first; ns; ns = ns->next) {
+                if (ns->on_root)
+                    put_decl(&w, ns);
+            }
+            PUTS(&w, ">");
+        }
         if (pass == 0) {
             *len = w.n;
             buf = malloc(w.n);
@@ -377,18 +351,35 @@ static void release_held(ms_doc *doc)
 {
     doc->base_done = 1;
     if (doc->held_len) {
-        memcpy(out_reserve(doc, doc->held_len), doc->held, doc->held_len);
-        doc->out_len += doc->held_len;
+        /* JSON: each held response starts with a comma; none goes before
+         * the first response of the stream */
+        apr_size_t skip = doc->opts.json && !doc->out_any ? 1 : 0;
+        memcpy(out_reserve(doc, doc->held_len - skip), doc->held + skip,
+               doc->held_len - skip);
+        doc->out_len += doc->held_len - skip;
+        doc->out_any = 1;
     }
     free(doc->held);
     doc->held = NULL;
     doc->held_len = doc->held_cap = 0;
 }
 
+/* One response in the document's format (a held one always gets its
+ * JSON comma: release_held() drops it if nothing came before). */
+static void render_one(ms_writer *w, ms_response *resp, int hold)
+{
+    ms_doc *doc = resp->doc;
+
+    if (doc->opts.json)
+        ms_json_response(w, resp, hold || doc->out_any);
+    else
+        render_response(w, resp, doc->stamp);
+}
+
 apr_status_t ms_out_render(ms_response *resp)
 {
     ms_doc *doc = resp->doc;
-    writer w = { NULL, NULL, 0 };
+    ms_writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
     char *p;
 
@@ -430,19 +421,25 @@ apr_status_t ms_out_render(ms_response *resp)
         writer_at(&w, p, hold ? doc->held_cap - doc->held_len
                               : doc->out_cap - doc->out_len);
         doc->stamp++;
-        render_response(&w, resp, doc->stamp);
+        render_one(&w, resp, hold);
         if (!w.p) {
             apr_size_t need = w.n;
             p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
             writer_at(&w, p, need);
             doc->stamp++;
-            render_response(&w, resp, doc->stamp);
+            render_one(&w, resp, hold);
         }
-        if (hold)
+        if (hold) {
             doc->held_len += w.n;
-        else
+        }
+        else {
             doc->out_len += w.n;
+            doc->out_any = 1;
+        }
         doc->rendered++;
+        doc->emitted++;
+        if (doc->opts.json)
+            ms_json_count(doc, resp);
         if (resp->is_base)
             release_held(doc);
         if (!doc->committed) {
@@ -459,7 +456,7 @@ apr_status_t ms_out_render(ms_response *resp)
 
 void ms_out_own(ms_doc *doc, int status, const char *why)
 {
-    writer w = { NULL, NULL, 0 };
+    ms_writer w = { NULL, NULL, 0 };
     apr_size_t esc = 0, xl = ms_href_xml_len(doc->base_href,
                                              doc->base_href_len);
     int pass;
@@ -467,6 +464,12 @@ void ms_out_own(ms_doc *doc, int status, const char *why)
     if (ms_xml_text_check(why, strlen(why), 0, &esc))
         why = "", esc = 0;
     for (pass = 0; pass < 2; pass++) {
+        if (doc->opts.json) {
+            ms_json_own(&w, doc, status, why, doc->out_any);
+            if (pass == 0)
+                writer_at(&w, out_reserve(doc, w.n), w.n);
+            continue;
+        }
         PUTS(&w, "<D:response><D:href>");
         put_href(&w, doc->base_href, doc->base_href_len, xl);
         PUTS(&w, "</D:href>");
@@ -480,11 +483,14 @@ void ms_out_own(ms_doc *doc, int status, const char *why)
             writer_at(&w, out_reserve(doc, w.n), w.n);
     }
     doc->out_len += w.n;
+    doc->out_any = 1;
+    doc->emitted++;
+    doc->sum_status[status / 100]++;
 }
 
 apr_status_t ms_out_finish(ms_doc *doc)
 {
-    writer w = { NULL, NULL, 0 };
+    ms_writer w = { NULL, NULL, 0 };
     apr_status_t rv = APR_SUCCESS;
     int pass;
 
@@ -495,9 +501,14 @@ apr_status_t ms_out_finish(ms_doc *doc)
                    " responses (MultiStatusMaxResponses)",
                    doc->opts.max_responses));
     for (pass = 0; pass < 2; pass++) {
-        if (doc->desc)
-            put_desc(&w, doc->desc, doc->desc_len);
-        PUTS(&w, "</D:multistatus>\n");
+        if (doc->opts.json) {
+            ms_json_tail(&w, doc);
+        }
+        else {
+            if (doc->desc)
+                put_desc(&w, doc->desc, doc->desc_len);
+            PUTS(&w, "</D:multistatus>\n");
+        }
         if (pass == 0)
             writer_at(&w, out_reserve(doc, w.n), w.n);
     }

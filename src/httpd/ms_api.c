@@ -37,9 +37,13 @@ static apr_status_t io_commit(void *baton, apr_off_t length)
 
     r->status = HTTP_MULTI_STATUS;
     r->status_line = NULL;
-    ap_set_content_type(r, rq->conf->text_xml > 0
+    ap_set_content_type(r, rq->json ? "application/json"
+                           : rq->conf->text_xml > 0
                            ? "text/xml; charset=\"utf-8\""
                            : "application/xml; charset=utf-8");
+    /* the format depends on Accept wherever it is negotiated */
+    if (rq->conf->json == MS_JSON_ON)
+        apr_table_mergen(r->headers_out, "Vary", "Accept");
     /* whatever the handler said of its own body is not true of ours */
     apr_table_unset(r->headers_out, "Content-Length");
     apr_table_unset(r->headers_out, "Content-Encoding");
@@ -194,6 +198,9 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
                        : MS_DEFAULT_BUFFER_SIZE;
     opts.max_responses = rq->conf->max_responses > 0
                          ? (apr_size_t)rq->conf->max_responses : 0;
+    rq->json = rq->conf->json == MS_JSON_ALWAYS
+               || (rq->conf->json == MS_JSON_ON && ms_wants_json(r));
+    opts.json = rq->json;
     rq->doc = ms_doc_create(r->pool, &io, &opts);
     ms_props_apply_rules(rq);
     rq->f = ap_add_output_filter_handle(ms_filter_handle, rq, r,

@@ -44,11 +44,16 @@ typedef struct ms_dir_conf {
     int prefer;                 /* MultiStatusPrefer */
     int depth_infinity;         /* MultiStatusDepthInfinity */
     int access_check;           /* MultiStatusAccessCheck (MS_ACCESS_*) */
+    int json;                   /* MultiStatusJSON (MS_JSON_*) */
 } ms_dir_conf;
 
 #define MS_ACCESS_OFF    0
 #define MS_ACCESS_HIDE   1
 #define MS_ACCESS_FORBID 2
+
+#define MS_JSON_OFF    0
+#define MS_JSON_ON     1        /* by the request's Accept */
+#define MS_JSON_ALWAYS 2
 
 #define MS_DEFAULT_BUFFER_SIZE 65536
 
@@ -65,6 +70,7 @@ typedef struct ms_req {
     const char *applied;        /* Preference-Applied value, or NULL */
     int failing;                /* finishing after a failure (post commit) */
     int hooks;                  /* prepare hooks are registered */
+    int json;                   /* this body is rendered as JSON */
 } ms_req;
 
 /* The filter (registered in mod_multistatus.c). */
@@ -104,6 +110,9 @@ void ms_register_api(void);
  * hides it or turns it into a bare 403 when the user may not access its
  * URI.  Returns 1 when the response is still to be rendered. */
 int ms_access_filter(ms_req *rq, ms_response *resp);
+
+/* ms_negotiate.c: does the client prefer JSON to XML (Accept, q-values)? */
+int ms_wants_json(request_rec *r);
 
 /* ms_props.c: the property-method rules of a request, installed on its
  * document (again when a PROPFIND/PROPPATCH body is read later), and the
