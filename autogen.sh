@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Regenerate the build system: configure, Makefile.in, build-aux/, m4/.
 set -e
 cd "$(dirname "$0")"

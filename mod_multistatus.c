@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_multistatus.c: configuration, hook registration and the output
  * filter of mod_multistatus.
@@ -10,6 +11,7 @@
  * itself, and to step aside when the handler's error status wins.
  */
 #include "apr_strings.h"
+#include "http_core.h"           /* ap_state_query() */
 #include "http_protocol.h"
 #include "http_request.h"
 
@@ -348,11 +350,16 @@ static int ms_log_transaction(request_rec *r)
 static int ms_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    (void)pconf;
     (void)plog;
     (void)ptemp;
-    (void)s;
     ms_doc_init();
+    /* "mod_multistatus/X.Y.Z" in the Server header (ServerTokens Full) */
+    ap_add_version_component(pconf, "mod_multistatus/" MULTISTATUS_VERSION);
+    /* once per start or restart, not for the configuration check pass */
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     "mod_multistatus " MULTISTATUS_VERSION
+                     " loaded (API version %d)", MULTISTATUS_API_VERSION);
     return OK;
 }
 

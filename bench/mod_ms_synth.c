@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_ms_synth.c: the synthetic consumer of mod_multistatus used by
  * bench/run.  Not an example to copy (see examples/ for those): it exists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * render_bench.c: instructions (or nanoseconds) per rendered response of
  * the APR-only renderer (ms_doc.c + ms_xml.c), for bench/run case 4.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_ms_bulk.c: an example consumer of mod_multistatus, the module to copy
  * when you write a handler that acts on many resources in one request and

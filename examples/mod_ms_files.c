@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_ms_files.c: an example consumer of mod_multistatus -- a read-only
  * WebDAV listing of a folder of the file system, the answer to PROPFIND a
@@ -32,9 +33,9 @@
  *
  * Configuration:
  *
- *     <Location /files/>
- *         SetHandler ms-files
- *         MsFilesRoot /srv/files        # the folder /files/ stands for
+ *     <Location /files>                 # no trailing slash: /files itself,
+ *         SetHandler ms-files           #   the URL file managers ask for
+ *         MsFilesRoot /srv/files        #   first, belongs to the share
  *     </Location>
  *     <Directory /srv/files>            # as for an Alias: access control
  *         Require all granted           #   and AddType etc. of the files
@@ -50,8 +51,11 @@
  * handler (Range, conditional requests, ETag: all for free).
  *
  * Methods:
- *   OPTIONS   "DAV: 1", "Allow: OPTIONS, GET, HEAD, PROPFIND"
- *   GET, HEAD files, by the default handler (folders: 404)
+ *   OPTIONS   "DAV: 1", and the same Allow header as a 405 (httpd builds
+ *             both from r->allowed: GET, HEAD, OPTIONS, PROPFIND, TRACE)
+ *   GET, HEAD files, by the default handler; folders: a small HTML index
+ *             of their members (files_index()), unless mod_dir found an
+ *             index.html there first
  *   PROPFIND  Depth 0, 1, and infinity when MultiStatusDepthInfinity On
  *   others    405 Method Not Allowed (the tree is read-only)
  *
@@ -78,6 +82,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "mod_core.h"              /* ap_send_http_options() */
 
 #include "apr_hash.h"
 #include "apr_strings.h"
@@ -103,7 +108,6 @@ module AP_MODULE_DECLARE_DATA ms_files_module;
 APLOG_USE_MODULE(ms_files);
 
 #define FILES_HANDLER  "ms-files"
-#define FILES_ALLOW    "OPTIONS, GET, HEAD, PROPFIND"
 #define FILES_HIDDEN   ".DAV"     /* mod_dav_fs' state folder */
 
 /* What we stat; APR_FINFO_CTIME for creationdate. */
@@ -215,6 +219,19 @@ static int files_translate(request_rec *r)
         return HTTP_FORBIDDEN;
     }
     r->filename = fs;   /* core's map_to_storage stats it into r->finfo */
+    /* The share's root asked for without its slash ("/files" for
+     * <Location /files>): file managers do so first (gvfs asks OPTIONS and
+     * PROPFIND /files of dav://host/files/), and do not follow mod_dir's
+     * redirect of a folder's URL to "/files/" for those methods (gvfs
+     * fails).  mod_dir's own switch "redirect-carefully" (Debian sets it
+     * for known WebDAV clients) keeps that redirect for GET only, so the
+     * handler answers the other methods on the root itself, as on
+     * "/files/" (RFC 4918 5.2).  Below the root the hrefs clients follow
+     * end in '/', and folders asked for without it are redirected as by
+     * mod_dav_fs. */
+    if (r->method_number != M_GET && rel == r->uri + plen && *rel == '\0') {
+        apr_table_setn(r->subprocess_env, "redirect-carefully", "1");
+    }
     return OK;
 }
 
@@ -799,6 +816,96 @@ static const char *files_name(apr_pool_t *p, const char *uri)
 }
 
 /*
+ * GET and HEAD of a folder: a small HTML index
+ */
+
+/* What a WebDAV share answers when a browser, or a client that checks
+ * existence with HEAD before it lists (python3-webdavclient does), asks
+ * for a folder: 200 and a list of links to its members, in directory
+ * order (sorting would mean holding the whole folder), the same members a
+ * PROPFIND lists.  mod_dir has already redirected "/files/dir" to
+ * "/files/dir/" (DirectorySlash) or served an index.html of the folder;
+ * without mod_dir the links are absolute paths and work either way. */
+static int files_index(request_rec *r)
+{
+    apr_pool_t *scratch;
+    apr_dir_t *dir;
+    apr_finfo_t dirent, fi;
+    apr_status_t rv;
+    const char *base, *fs, *html;
+    apr_size_t base_len, fs_len;
+    files_conf *conf = ap_get_module_config(r->per_dir_config,
+                                            &ms_files_module);
+
+    if ((rv = apr_dir_open(&dir, r->filename, r->pool)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                      "ms_files: cannot list %s", r->filename);
+        return HTTP_FORBIDDEN;
+    }
+    base = r->uri;
+    base_len = strlen(base);
+    if (base[base_len - 1] != '/') {
+        base = apr_pstrcat(r->pool, base, "/", NULL);
+        base_len++;
+    }
+    fs = r->filename;
+    fs_len = strlen(fs);
+    if (fs[fs_len - 1] != '/') {
+        fs = apr_pstrcat(r->pool, fs, "/", NULL);
+        fs_len++;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    if (r->header_only) {        /* HEAD: the same headers, no listing */
+        apr_dir_close(dir);
+        return OK;
+    }
+
+    html = ap_escape_html2(r->pool, base, 0);
+    ap_rvputs(r, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+              "<title>Index of ", html, "</title></head>\n<body><h1>"
+              "Index of ", html, "</h1>\n<ul>\n", NULL);
+    /* the share's root has no parent inside the share */
+    if (base_len > strlen(conf->prefix) + 1) {
+        ap_rputs("<li><a href=\"../\">../</a></li>\n", r);
+    }
+    apr_pool_create(&scratch, r->pool);
+    for (;;) {
+        const char *path;
+        apr_size_t len;
+        int is_dir;
+
+        rv = apr_dir_read(&dirent, APR_FINFO_NAME | APR_FINFO_TYPE, dir);
+        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+            break;   /* APR_ENOENT: the end */
+        }
+        if (!strcmp(dirent.name, ".") || !strcmp(dirent.name, "..")
+            || !strcmp(dirent.name, FILES_HIDDEN)) {
+            continue;
+        }
+        len = strlen(dirent.name);
+        /* as in the PROPFIND walk: a link's target, dangling ones left out */
+        rv = files_stat(&fi, dir, fs, fs_len, dirent.name, len, scratch);
+        if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
+            is_dir = fi.filetype == APR_DIR;
+            path = files_join(scratch, base, base_len, dirent.name, len,
+                              is_dir);
+            /* the href percent-encoded ("a b" -> a%20b, '#' and '?'
+             * too), then both it and the name HTML-escaped ('&', '<') */
+            ap_rvputs(r, "<li><a href=\"",
+                      ap_escape_html2(scratch, ap_escape_uri(scratch, path),
+                                      0),
+                      "\">", ap_escape_html2(scratch, dirent.name, 0),
+                      is_dir ? "/" : "", "</a></li>\n", NULL);
+        }
+        apr_pool_clear(scratch);
+    }
+    apr_dir_close(dir);
+    apr_pool_destroy(scratch);
+    ap_rputs("</ul>\n</body></html>\n", r);
+    return OK;
+}
+
+/*
  * The handler
  */
 
@@ -835,10 +942,14 @@ static int files_propfind(request_rec *r, const files_conf *conf)
     ctx.type_cache = conf->type_cache != 0;   /* unset: On */
 
     /* 3. The request-URI's own response; a collection's href ends in '/'
-     *    (mod_dir normally redirects "/files/dir" to "/files/dir/" first) */
+     *    (asked for as "/files/dir", it is "/files/dir/": see
+     *    files_translate()) */
     self = r->uri;
     if (fi.filetype == APR_DIR && self[strlen(self) - 1] != '/') {
         self = apr_pstrcat(r->pool, self, "/", NULL);
+        /* RFC 4918 5.2: answered as the URL with the slash, say which */
+        apr_table_setn(r->headers_out, "Content-Location",
+                       ap_escape_uri(r->pool, self));
     }
     ctx.base = self;
     rv = files_report(&ctx, self, files_name(r->pool, self), &fi, NULL,
@@ -876,23 +987,28 @@ static int files_handler(request_rec *r)
                       " without MsFilesRoot");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    /* what httpd lists in the Allow header of a 405 (HEAD comes with GET) */
+    /* The methods of the share.  httpd builds the Allow header of a 405
+     * and of OPTIONS (ap_send_http_options()) from them, the same way:
+     * HEAD comes with GET, TRACE unless TraceEnable Off. */
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, M_OPTIONS, M_PROPFIND,
                               -1);
 
     switch (r->method_number) {
-    case M_GET:   /* and HEAD: httpd's default handler serves the file */
-        return DECLINED;
+    case M_GET:   /* and HEAD */
+        if (r->finfo.filetype == APR_DIR
+            && !(r->path_info && *r->path_info)) {
+            return files_index(r);
+        }
+        return DECLINED;   /* a file: httpd's default handler serves it */
     case M_OPTIONS:
         /* class 1 (no locks); clients check it before they browse.
          * MS-Author-Via: Microsoft's clients want it, as mod_dav sends. */
         apr_table_setn(r->headers_out, "DAV", "1");
         apr_table_setn(r->headers_out, "MS-Author-Via", "DAV");
-        apr_table_setn(r->headers_out, "Allow", FILES_ALLOW);
         ap_set_content_type(r, NULL);   /* no body: no type (mod_mime set
                                          * the resource's) */
         ap_set_content_length(r, 0);
-        return OK;
+        return ap_send_http_options(r);
     case M_PROPFIND:
         return files_propfind(r, conf);
     default:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_ms_props.c: an example consumer of mod_multistatus that answers
  * PROPFIND for a folder tree with a handful of properties, and redacts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mod_multistatus.h: the public API of mod_multistatus.
  *
@@ -12,7 +13,6 @@
  *
  *     static int bulk_delete_handler(request_rec *r)
  *     {
- *         ms_response *resp;
  *         const char *member;
  *         ...
  *         for (each member of the collection r->uri) {
@@ -112,6 +112,11 @@ typedef enum {
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** Release of mod_multistatus this header belongs to.  configure.ac reads
+ * it from here (the one place it is written); the module names it in the
+ * Server header (ServerTokens Full) and in a startup line of the error log. */
+#define MULTISTATUS_VERSION "0.1.0"
 
 /** API version: bumped when a function or hook is added (minor) or
  * changed incompatibly (major * 1000). */

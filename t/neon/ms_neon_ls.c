@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ms_neon_ls.c: a PROPFIND through neon's 207 parser (ne_props / ne_207,
  * the parser cadaver and litmus use), for t/files.t.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ms_fuzz.c: libFuzzer target for the APR-only renderer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ms_unit.c: unit tests of the APR-only renderer (ms_doc.c, ms_xml.c).
  *

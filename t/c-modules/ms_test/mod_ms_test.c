@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #if CONFIG_FOR_HTTPD_TEST
 <Location /ms_test/>
     SetHandler ms-test
