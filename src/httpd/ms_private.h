@@ -70,6 +70,7 @@ typedef struct ms_req {
     const char *applied;        /* Preference-Applied value, or NULL */
     int failing;                /* finishing after a failure (post commit) */
     int hooks;                  /* prepare hooks are registered */
+    struct ms_access_state *access; /* ms_access.c, made on first use */
     int json;                   /* this body is rendered as JSON */
 } ms_req;
 
