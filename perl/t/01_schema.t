@@ -181,7 +181,7 @@ is(status_reason(199), undef, 'no reason outside 200..599');
 
 # The Perl table is the C table: read ms_status_reason() from the source.
 {
-    my ($c) = grep { -f } map { File::Spec->catfile($top, @$_) } [ 'src', 'ms_xml.c' ], [ 'ms_xml.c' ];
+    my ($c) = grep { -f } map { File::Spec->catfile($top, @$_) } [ 'src', 'core', 'ms_xml.c' ], [ 'src', 'ms_xml.c' ], [ 'ms_xml.c' ];
     ok($c, 'ms_xml.c found in the source tree') or BAIL_OUT("no ms_xml.c below $top");
     open my $fh, '<', $c or die "$c: $!";
     my $src = do { local $/; <$fh> };
