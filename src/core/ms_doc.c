@@ -122,15 +122,28 @@ apr_status_t ms_doc_flush(ms_doc *doc)
 
     if (rv)
         return rv;
-    if (doc->preparing)
+    if (doc->preparing || doc->in_begin)
         return ms_model_refuse(doc, MS_EINVAL, NULL, "ms_flush cannot be "
-                               "called from a prepare hook");
+                               "called from a %s hook", doc->preparing
+                               ? "prepare_response" : "begin_body");
     rv = close_all(doc);
     if (rv == APR_SUCCESS)
         rv = ms_out_commit_streaming(doc);
     if (rv == APR_SUCCESS)
         rv = ms_out_ship(doc, 1);
     return rv ? MS_EABORTED : APR_SUCCESS;
+}
+
+apr_status_t ms_doc_push(ms_doc *doc)
+{
+    if (!doc->committed || doc->finished || doc->aborted)
+        return doc->aborted ? MS_EABORTED : APR_SUCCESS;
+    return ms_out_ship(doc, 1) ? MS_EABORTED : APR_SUCCESS;
+}
+
+const char *ms_doc_check_origin(const char *origin)
+{
+    return ms_href_origin_check(origin);
 }
 
 apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text)

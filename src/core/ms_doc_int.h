@@ -37,7 +37,7 @@ typedef struct ms_ns {
     const char *uri_attr;       /* escaped for an attribute value */
     apr_size_t uri_attr_len;
     int on_root;                /* declared on the root element */
-    apr_uint32_t stamp;         /* last response that declared it */
+    apr_size_t stamp;           /* last response that declared it */
     struct ms_ns *next;         /* in creation order */
     apr_hash_t *names;          /* its interned names (ms_qn), by name */
 } ms_ns;
@@ -51,6 +51,8 @@ typedef struct ms_qn {
     apr_size_t open_len;
     const char *close;          /* "</P:name>" */
     apr_size_t close_len;
+    apr_size_t mark;            /* ms_rules: seen on the response of this
+                                 * mark (linear completeness checks) */
 } ms_qn;
 
 /* A direct-mapped cache in front of the interned names, keyed by the
@@ -141,10 +143,11 @@ struct ms_doc {
     ms_ns *ns_first, *ns_last;
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     unsigned ns_generated;
-    apr_uint32_t stamp;
+    apr_size_t stamp;           /* per rendering pass (never wraps) */
 
     ms_doc_rules rules;
     ms_qn **want;               /* rules.want, interned */
+    apr_size_t mark;            /* last mark given to ms_qn.mark */
     qcache_entry qcache[QCACHE_SIZE];
     int base_done;              /* the request-URI's response was rendered */
     char *held;                 /* rendered responses waiting for it */
@@ -162,6 +165,7 @@ struct ms_doc {
     apr_size_t scratch_cap;
 
     int preparing;              /* inside a prepare hook */
+    int in_begin;               /* inside the begin hook */
     int begun;                  /* begin hook ran */
     int root_written;
     int committed;
@@ -250,7 +254,7 @@ static APR_INLINE apr_status_t ms_model_resp_usable(ms_response *resp,
 
     if (doc->finished || doc->aborted)
         return ms_model_unusable(doc, NULL);
-    if (closing && doc->preparing)
+    if (closing && (doc->preparing || doc->in_begin))
         return ms_model_unusable(doc, resp);
     return APR_SUCCESS;
 }

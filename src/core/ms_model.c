@@ -55,6 +55,11 @@ apr_status_t ms_model_unusable(ms_doc *doc, ms_response *resp)
         return ms_model_refuse(doc, MS_EINVAL, resp->href,
                                "responses cannot be closed from a prepare "
                                "hook");
+    if (resp && doc->in_begin)
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "responses cannot be closed from a "
+                               "begin_body hook (the root element is being "
+                               "written); it stays open");
     return APR_SUCCESS;
 }
 
@@ -352,6 +357,45 @@ apr_status_t ms_doc_set_status(ms_response *resp, int status)
     return APR_SUCCESS;
 }
 
+apr_status_t ms_doc_add_status(ms_doc *doc, const char *path, int status,
+                               const char *desc)
+{
+    ms_response *resp;
+    const char *d = NULL;
+    apr_size_t dl = 0;
+    int created = 0;
+    apr_status_t rv = ms_doc_open_ex(doc, path, 0, &resp, &created);
+
+    if (rv)
+        return rv;
+    rv = check_status(resp, status, 0, "a status");
+    if (rv == APR_SUCCESS && desc)
+        rv = ms_model_prep_text(doc, resp, "a responsedescription", desc,
+                                &d, &dl);
+    if (rv == APR_SUCCESS && !created && resp->status
+        && resp->status != status)
+        rv = ms_model_refuse(doc, MS_ECONFLICT, resp->href,
+                             "a second result (%d) for an href that already "
+                             "has %d: the first is kept", status,
+                             resp->status);
+    if (rv) {
+        /* one call, one result: a refused one leaves nothing behind */
+        if (created) {
+            ms_model_unlink(resp);
+            ms_model_free(resp);
+        }
+        return rv;
+    }
+    resp->status = status;
+    if (status < 300 || status > 399)
+        resp->location = NULL;
+    if (d) {
+        resp->desc = d;
+        resp->desc_len = dl;
+    }
+    return APR_SUCCESS;
+}
+
 apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
 {
     ms_doc *doc = resp->doc;
@@ -475,7 +519,9 @@ apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
         vlen = strlen(value);
         {
             apr_pool_t *scratch;
-            apr_pool_create(&scratch, doc->pool);
+            if (apr_pool_create(&scratch, doc->pool) != APR_SUCCESS)
+                return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                       "property %s: out of memory", name);
             bad = ms_xml_check_fragment(scratch, value, vlen);
             if (bad) {
                 rv = ms_model_refuse(doc, MS_EINVAL, resp->href,

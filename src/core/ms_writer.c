@@ -200,7 +200,7 @@ static void put_decl(writer *w, ms_ns *ns)
 }
 
 /* Declare on the response element what the root does not declare. */
-static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
+static void need_ns(writer *w, ms_ns *ns, apr_size_t stamp)
 {
     if (ns->on_root || ns->stamp == stamp)
         return;
@@ -208,7 +208,7 @@ static void need_ns(writer *w, ms_ns *ns, apr_uint32_t stamp)
     put_decl(w, ns);
 }
 
-static void render_response(writer *w, ms_response *resp, apr_uint32_t stamp)
+static void render_response(writer *w, ms_response *resp, apr_size_t stamp)
 {
     const ms_propstat *ps;
     const ms_prop *p;
@@ -275,8 +275,14 @@ void ms_out_begin(ms_doc *doc)
     if (doc->begun)
         return;
     doc->begun = 1;
-    if (doc->io.begin)
+    if (doc->io.begin) {
+        /* the hook may open and fill responses; closing or flushing would
+         * commit from inside the commit: refused (ms_model_resp_usable,
+         * ms_doc_flush) */
+        doc->in_begin = 1;
         doc->io.begin(doc->io.baton);
+        doc->in_begin = 0;
+    }
 }
 
 /* The XML declaration and root start tag, in a malloc'd buffer. */

@@ -43,9 +43,13 @@ typedef struct ms_dir_conf {
     apr_off_t max_responses;    /* MultiStatusMaxResponses, 0: unlimited */
     int prefer;                 /* MultiStatusPrefer */
     int depth_infinity;         /* MultiStatusDepthInfinity */
+    apr_off_t max_props;        /* MultiStatusMaxProperties, 0: unlimited */
 } ms_dir_conf;
 
 #define MS_DEFAULT_BUFFER_SIZE 65536
+/* Properties one PROPFIND or PROPPATCH may name (each costs work on every
+ * response of the answer). */
+#define MS_DEFAULT_MAX_PROPS 1000
 
 /* One request's state: created by the first registration. */
 typedef struct ms_req {
