@@ -39,6 +39,7 @@ static apr_status_t doc_cleanup(void *data)
         free(b);
     }
     doc->spares = NULL;
+    ms_model_light_release(doc);
     ms_out_release(doc);
     ms_href_release(doc);
     return APR_SUCCESS;
@@ -111,8 +112,10 @@ static apr_status_t close_all(ms_doc *doc)
 {
     apr_status_t rv = APR_SUCCESS;
 
-    while (doc->open_first && rv == APR_SUCCESS)
-        rv = ms_out_render(doc->open_first);
+    ms_response *resp;
+
+    while (rv == APR_SUCCESS && (resp = ms_model_next_open(doc)) != NULL)
+        rv = ms_out_render(resp);
     return rv;
 }
 
@@ -122,10 +125,11 @@ apr_status_t ms_doc_flush(ms_doc *doc)
 
     if (rv)
         return rv;
-    if (doc->preparing || doc->in_begin)
+    if (doc->preparing)
         return ms_model_refuse(doc, MS_EINVAL, NULL, "ms_flush cannot be "
-                               "called from a %s hook", doc->preparing
-                               ? "prepare_response" : "begin_body");
+                               "called from a %s hook",
+                               doc->preparing >= MS_IN_BEGIN
+                               ? "begin_body" : "prepare_response");
     rv = close_all(doc);
     if (rv == APR_SUCCESS)
         rv = ms_out_commit_streaming(doc);

@@ -56,6 +56,9 @@ typedef struct ms_doc_opts {
     int absolute_uri;         /* hrefs as absolute URIs (else paths) */
     apr_size_t buffer_size;   /* bodies below it are sent whole */
     apr_size_t max_responses; /* 0: unlimited */
+    int no_body;              /* HEAD: hooks and rules run, responses are
+                               * only measured (the length is what GET
+                               * would send); nothing but the commit */
 } ms_doc_opts;
 
 /* Build the static tables (status lines, character classes).  Call once

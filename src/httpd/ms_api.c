@@ -207,6 +207,9 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     opts.buffer_size = rq->conf->buffer_size >= 0
                        ? (apr_size_t)rq->conf->buffer_size
                        : MS_DEFAULT_BUFFER_SIZE;
+    /* HEAD: nothing of the body is rendered (mod_http2 would send what
+     * reaches it as DATA frames) */
+    opts.no_body = r->header_only;
     opts.max_responses = rq->conf->max_responses > 0
                          ? (apr_size_t)rq->conf->max_responses : 0;
     rq->doc = ms_doc_create(r->pool, &io, &opts);
