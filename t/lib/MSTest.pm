@@ -91,6 +91,9 @@ package MSTest;
 #                               (pipelined), reads the answers; list of raw response hashes
 #                               (scalar context: the first).  opt timeout (10 s).  When the
 #                               last request closes the connection, reads up to the close.
+#                               opt allow_close => 1: the server may close the connection
+#                               after an answer (returns the answers it gave, nothing
+#                               may be left unparsed)
 #   raw response hash: { status_line, proto, code, reason, headers => { lc name => value
 #                        (repeats joined by ', ') }, header_list => [[name, value], ...],
 #                        head (raw header text), body (de-chunked), chunked (0/1),
@@ -800,7 +803,7 @@ sub ms_raw {
     close $sock;
     croak sprintf('ms_raw: got %d of %d responses (%s); unparsed: %s', scalar @out,
                   scalar @reqs, $eof ? 'connection closed' : 'timeout', _excerpt($buf))
-        if @out < @reqs;
+        if @out < @reqs && !($opt{allow_close} && $eof && !length $buf);
     croak sprintf('ms_raw: the server did not close the connection within %d s '
                   . '(%d bytes after the last answer)', $timeout, length $buf)
         if $closes && !$eof;
