@@ -518,7 +518,7 @@ sub compare {
     my $ours = ms_207(propfind($ours_path, $depth, $body), "$what: mod_ms_files answers 207");
     my $dav_res = propfind($dav_path, $depth, $body);
     my $dav = ms_207($dav_res, "$what: mod_dav_fs answers 207 (valid against the schema)",
-                     content_type => 'text/xml; charset="utf-8"');
+                     content_type => 'text/xml; charset="utf-8"', foreign => 1);
     return fail("$what: compared") unless $ours && $dav;
     my ($a, $ao) = normalized($ours, $ours_prefix // $MS, $names);
     my ($b, $bo) = normalized($dav, $MODDAV, $names);
