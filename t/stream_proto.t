@@ -131,7 +131,7 @@ subtest 'HTTP/1.1 keep-alive: pipelined requests after streamed bodies' => sub {
     my @reqs = map { ms_raw_build(GET => $paths[$_],
                                   headers => [ 'Accept-Encoding' => 'gzip' ],
                                   keepalive => $_ < $#paths) } 0 .. $#paths;
-    my @out = ms_raw(\@reqs, timeout => 20);
+    my @out = ms_raw(\@reqs, timeout => 120);   # a bound for failures only
     is(scalar @out, scalar @paths, 'every request answered on one connection');
     my @want = (300, 6, 300, 3001, 3);
     for my $i (0 .. $#paths) {
@@ -198,7 +198,7 @@ sub sequential {
                 }
             }
             last if $r;
-            $sel->can_read(10) or last;
+            $sel->can_read(60) or last;    # a bound for failures only
             my $n = sysread $sock, my $chunk, 65536;
             last unless $n;
             $buf .= $chunk;

@@ -89,7 +89,7 @@ package MSTest;
 #   ms_raw_request($method, $path, %opt)  one request on its own connection -> raw response hash
 #   ms_raw($text | [$text1, $text2, ...], %opt)  sends raw request text(s) on ONE connection
 #                               (pipelined), reads the answers; list of raw response hashes
-#                               (scalar context: the first).  opt timeout (10 s).  When the
+#                               (scalar context: the first).  opt timeout (60 s).  When the
 #                               last request closes the connection, reads up to the close.
 #                               opt allow_close => 1: the server may close the connection
 #                               after an answer (returns the answers it gave, nothing
@@ -762,7 +762,7 @@ sub _parse_one {
 sub ms_raw {
     my ($requests, %opt) = @_;
     my @reqs = ref $requests ? @$requests : ($requests);
-    my $timeout = $opt{timeout} // 10;
+    my $timeout = $opt{timeout} // 60;    # a bound for failures, not a time limit
     my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => _port(),
                                      Proto => 'tcp', Timeout => $timeout)
         or croak "cannot connect to 127.0.0.1:" . _port() . ": $!";
