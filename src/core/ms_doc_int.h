@@ -347,6 +347,12 @@ static APR_INLINE void *ms_model_alloc(ms_response *resp, apr_size_t n)
 }
 char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len);
 
+/* What every call that carries a status checks: the response is usable,
+ * the status is in 200..599, and status XOR propstat holds (@a propstat:
+ * the call adds to the propstats; @a what names it in the log). */
+apr_status_t ms_model_check_status(ms_response *resp, int status,
+                                   int propstat, const char *what);
+
 /* Check and escape text into @a resp's arena (or the document's pool). */
 apr_status_t ms_model_prep_text(ms_doc *doc, ms_response *resp,
                                 const char *what, const char *text,
