@@ -9,11 +9,14 @@
  *   ms_xml.c     characters: UTF-8 and XML checks, escaping, names, reasons
  *   ms_href.c    hrefs: percent-encoding, normalisation, building, decoding
  *   ms_ns.c      namespaces and interned qualified names, prefixes
- *   ms_model.c   responses: arenas, open, fill, refusals
+ *   ms_model.c   responses: arenas, open, the ms_add_status store, refusals
+ *   ms_fill.c    filling a response: statuses, properties, propstats
  *   ms_rules.c   property-method rules applied to a response before output
+ *   ms_json.c    the JSON renderer (called by ms_writer.c)
  *   ms_writer.c  output: rendering, chunks, commit, streaming, the tail
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
- */
+ *   ms_parse.c   request bodies of the property methods, Prefer (used by
+ *                the glue; calls ms_xml.c only)
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H
 
