@@ -37,6 +37,7 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     conf->depth_infinity = MS_UNSET;
     conf->access_check = MS_UNSET;
     conf->json = MS_UNSET;
+    conf->max_props = MS_UNSET;
     return conf;
 }
 
@@ -57,6 +58,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(depth_infinity);
     MERGE(access_check);
     MERGE(json);
+    MERGE(max_props);
     return conf;
 }
 
@@ -122,25 +124,9 @@ static const char *set_json(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-/* A size with an optional K or M suffix. */
-static const char *parse_size(const char *arg, apr_off_t max, apr_off_t *out)
-{
-    char *end;
-    apr_off_t n;
-
-    if (apr_strtoff(&n, arg, &end, 10) != APR_SUCCESS || n < 0)
-        return "not a number";
-    if (*end == 'K' || *end == 'k')
-        n *= 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        n *= 1024 * 1024, end++;
-    if (*end)
-        return "trailing characters after the number";
-    if (n > max)
-        return "too large";
-    *out = n;
-    return NULL;
-}
+/* A size with an optional K or M suffix: ms_parse_size() (src/core, so
+ * that the unit tests reach it), which refuses what would overflow. */
+#define parse_size ms_parse_size
 
 static const char *set_buffer_size(cmd_parms *cmd, void *dconf,
                                    const char *arg)
@@ -160,6 +146,17 @@ static const char *set_max_responses(cmd_parms *cmd, void *dconf,
     const char *err = parse_size(arg, APR_INT32_MAX, &conf->max_responses);
 
     return err ? apr_psprintf(cmd->pool, "MultiStatusMaxResponses '%s': %s "
+                              "(a count, 0 for no limit)", arg, err)
+               : NULL;
+}
+
+static const char *set_max_props(cmd_parms *cmd, void *dconf,
+                                 const char *arg)
+{
+    ms_dir_conf *conf = dconf;
+    const char *err = parse_size(arg, APR_INT32_MAX, &conf->max_props);
+
+    return err ? apr_psprintf(cmd->pool, "MultiStatusMaxProperties '%s': %s "
                               "(a count, 0 for no limit)", arg, err)
                : NULL;
 }
@@ -204,6 +201,11 @@ static const command_rec ms_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "Off (default): XML only; On: JSON when the client's Accept "
                   "prefers application/json; Always: JSON only"),
+    AP_INIT_TAKE1("MultiStatusMaxProperties", set_max_props, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "most properties a PROPFIND or PROPPATCH may name "
+                  "(default 1000, 0: no limit); past it the module answers "
+                  "413"),
     { NULL }
 };
 
@@ -277,8 +279,9 @@ static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             return ap_pass_brigade(f->next, bb);
         }
         if (APR_BUCKET_IS_FLUSH(b) && ms_doc_committed(rq->doc)) {
-            /* the handler wants bytes out: ours, once they may go */
-            apr_status_t rv = ms_doc_flush(rq->doc);
+            /* the handler (or anyone) wants bytes out: what is rendered
+             * goes; open responses stay open, their handles valid */
+            apr_status_t rv = ms_doc_push(rq->doc);
             apr_bucket_delete(b);
             if (rv == MS_EABORTED)
                 return APR_ECONNABORTED;

@@ -11,6 +11,12 @@
  *     GET /synth/?n=N&kind=status     N status-form responses (200)
  *     GET /synth/?n=N&kind=props      N propstat-form responses, each with
  *                                     4 DAV: text properties (200)
+ *     GET /synth/?n=N&kind=add        N ms_add_status() results, left open
+ *                                     until the handler returns
+ *     PROPFIND /synth/?n=N&kind=rootlast  N propstat-form members closed
+ *                                     one by one, the request-URI's own
+ *                                     response last (the module holds the
+ *                                     members until it comes)
  *
  * Every response is opened, filled and closed at once (streaming: the
  * module renders it at the close and sends it once the body passed
@@ -97,12 +103,12 @@ static int synth_handler(request_rec *r)
     char nbuf[32], kbuf[16], name[16];
     const char *v;
     long n = 1000, i;
-    int props = 0;
+    int props = 0, add = 0, rootlast = 0;
     apr_status_t rv = APR_SUCCESS;
 
     if (!r->handler || strcmp(r->handler, "ms-synth") != 0)
         return DECLINED;
-    if (r->method_number != M_GET)   /* GET and HEAD */
+    if (r->method_number != M_GET && r->method_number != M_PROPFIND)
         return HTTP_METHOD_NOT_ALLOWED;
     if (!api.available) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -119,8 +125,22 @@ static int synth_handler(request_rec *r)
     if ((v = query_arg(r->args, "kind", kbuf, sizeof(kbuf))) != NULL) {
         if (strcmp(v, "props") == 0)
             props = 1;
+        else if (strcmp(v, "add") == 0)
+            add = 1;
+        else if (strcmp(v, "rootlast") == 0)
+            rootlast = props = 1;
         else if (strcmp(v, "status") != 0)
             return HTTP_BAD_REQUEST;
+    }
+    if ((r->method_number == M_PROPFIND) != rootlast)
+        return HTTP_METHOD_NOT_ALLOWED;
+    if (add) {
+        memcpy(name, "f0000000.txt", sizeof("f0000000.txt"));
+        for (i = 1; i <= n && rv == APR_SUCCESS; i++) {
+            next_name(name);
+            rv = api.add_status(r, name, HTTP_OK, NULL);
+        }
+        return OK;
     }
 
     /* Names and values are made by hand, not with apr_snprintf: its cost
@@ -148,6 +168,14 @@ static int synth_handler(request_rec *r)
             api.response_set_status(resp, HTTP_OK);
         }
         rv = api.response_close(resp);
+    }
+    if (rootlast && rv == APR_SUCCESS) {
+        ms_response *resp;
+        if (api.response_open(r, r->uri, &resp) == APR_SUCCESS) {
+            api.prop_add(resp, "DAV:", "displayname", HTTP_OK,
+                         MS_VALUE_TEXT, "synth");
+            api.response_close(resp);
+        }
     }
     return OK;
 }

@@ -38,7 +38,12 @@
  *          MsBulkRoot ("../../etc/passwd")
  *     422  the line is not a usable name (an absolute path, control
  *          characters); a responsedescription says why
- * A name listed twice gives one response (ms_add_status merges by href).
+ * A name listed twice gives one response (ms_add_status merges by href;
+ * a second, different status for one href is refused, the first kept).
+ * A name that leads out of the collection ("../../etc/passwd",
+ * "/etc/passwd") is reported under the collection's href plus the whole
+ * name as one percent-encoded segment (/bulk/dir/..%2F..%2Fetc%2Fpasswd),
+ * so that every name gets its own response a client can match.
  *
  * DELETE /bulk/dir/ deletes the collection's members recursively, then the
  * collection itself (never the folder MsBulkRoot names: that one is only
@@ -241,9 +246,73 @@ static void bulk_plain(bulk_ctx *ctx, const char *path, int status,
 /*
  * POST: one result per name, with the one-call form ms_add_status().
  * It leaves the response open, so a name listed twice (or "a" and "./a")
- * lands in one response, the later status winning.  Open responses live
+ * lands in one response (a different second status is refused: the
+ * first stays).  Open responses live
  * until the handler returns: fine for a list bounded by BULK_MAX_BODY.
  */
+/* Does @a name, resolved against the collection, leave it (an absolute
+ * path, or more ".." segments than it went down)? */
+static int bulk_name_escapes(const char *name)
+{
+    int depth = 0;
+    const char *p = name, *e;
+
+    if (*name == '/') {
+        return 1;
+    }
+    while (*p) {
+        e = p + strcspn(p, "/");
+        if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+            if (--depth < 0) {
+                return 1;
+            }
+        }
+        else if (e > p && !(e - p == 1 && p[0] == '.')) {
+            depth++;
+        }
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+/* A name that leaves the collection is reported under an href that keeps
+ * it whole, as one segment below the collection ("../../etc/passwd" ->
+ * /bulk/..%2F..%2Fetc%2Fpasswd): the client decodes it back to what it
+ * sent, and it never collides with the result of another name. */
+static apr_status_t bulk_add_whole(request_rec *r, const char *name,
+                                   int status, const char *description)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *enc = apr_palloc(r->pool, 3 * strlen(name) + 1), *o = enc;
+    const unsigned char *c;
+    ms_response *resp;
+    apr_status_t rv;
+
+    for (c = (const unsigned char *)name; *c; c++) {
+        if (apr_isalnum(*c) || *c == '-' || *c == '_' || *c == '~') {
+            *o++ = (char)*c;
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[*c >> 4];
+            *o++ = hex[*c & 15];
+        }
+    }
+    *o = '\0';
+    rv = ms_response_open_href(r, enc, &resp);
+    if (rv == APR_SUCCESS && ms_response_status(resp)
+        && ms_response_status(resp) != status) {
+        return MS_ECONFLICT;    /* the same name twice: first result kept */
+    }
+    if (rv == APR_SUCCESS) {
+        rv = ms_response_set_status(resp, status);
+    }
+    if (rv == APR_SUCCESS && description) {
+        rv = ms_response_set_description(resp, description);
+    }
+    return rv;
+}
+
 static void bulk_add(bulk_ctx *ctx, const char *path, int status,
                      const char *description)
 {
@@ -255,8 +324,11 @@ static void bulk_add(bulk_ctx *ctx, const char *path, int status,
     ctx->reported++;
     if (!ctx->plain) {
         /* path is a name relative to the request-URI, unescaped: the
-         * module resolves it ("a b" under /bulk/ -> /bulk/a%20b) */
-        rv = ms_add_status(ctx->r, path, status, description);
+         * module resolves it ("a b" under /bulk/ -> /bulk/a%20b); one
+         * that would resolve outside the collection keeps its own href */
+        rv = bulk_name_escapes(path)
+             ? bulk_add_whole(ctx->r, path, status, description)
+             : ms_add_status(ctx->r, path, status, description);
         if (rv != MS_EDISABLED) {
             bulk_check_rv(ctx, rv);
             return;

@@ -99,6 +99,47 @@ typedef enum {
                          *   it declares itself; checked well-formed */
 } ms_value_kind;
 
+/* The property-method types (see "Property methods" below): APR only, so
+ * that mod_multistatus parses request bodies in its APR-only core. */
+#include "apr_tables.h"
+
+/** Depth: infinity, as found in ms_propfind.depth. */
+#define MS_DEPTH_INFINITY (-1)
+
+/** What a PROPFIND asks for. */
+typedef enum {
+    MS_PROPFIND_ALLPROP = 0,    /**< allprop (or an empty body) */
+    MS_PROPFIND_PROPNAME = 1,   /**< names only: values are never sent */
+    MS_PROPFIND_PROP = 2        /**< the listed properties */
+} ms_propfind_type;
+
+/** A property name: namespace URI and local name. */
+typedef struct ms_propname {
+    const char *ns;
+    const char *name;
+} ms_propname;
+
+/** A parsed PROPFIND request (owned by the request pool). */
+typedef struct ms_propfind {
+    ms_propfind_type type;
+    int depth;                        /**< 0, 1 or MS_DEPTH_INFINITY */
+    /** MS_PROPFIND_PROP: the requested properties; MS_PROPFIND_ALLPROP:
+     * the ones named in <include>; elements are ms_propname. */
+    const apr_array_header_t *props;
+} ms_propfind;
+
+/** One PROPPATCH instruction, in document order. */
+typedef struct ms_proppatch_op {
+    int remove;               /**< 0: set, 1: remove */
+    const char *ns;           /**< namespace URI of the property */
+    const char *name;         /**< local name */
+    /** set: the property element's content as an XML fragment, with the
+     * namespace declarations it needs (store it, or pass it back with
+     * MS_VALUE_XML); NULL for remove */
+    const char *value;
+    const char *lang;         /**< xml:lang in scope, or NULL */
+} ms_proppatch_op;
+
 #endif /* MOD_MULTISTATUS_TYPES */
 
 #ifndef MS_TYPES_ONLY
@@ -274,31 +315,6 @@ MS_DECLARE(apr_status_t) ms_flush(request_rec *r);
  *  - the request-URI's own response comes first (PROPFIND).
  */
 
-/** Depth: infinity, as found in ms_propfind.depth. */
-#define MS_DEPTH_INFINITY (-1)
-
-/** What a PROPFIND asks for. */
-typedef enum {
-    MS_PROPFIND_ALLPROP = 0,    /**< allprop (or an empty body) */
-    MS_PROPFIND_PROPNAME = 1,   /**< names only: values are never sent */
-    MS_PROPFIND_PROP = 2        /**< the listed properties */
-} ms_propfind_type;
-
-/** A property name: namespace URI and local name. */
-typedef struct ms_propname {
-    const char *ns;
-    const char *name;
-} ms_propname;
-
-/** A parsed PROPFIND request (owned by the request pool). */
-typedef struct ms_propfind {
-    ms_propfind_type type;
-    int depth;                        /**< 0, 1 or MS_DEPTH_INFINITY */
-    /** MS_PROPFIND_PROP: the requested properties; MS_PROPFIND_ALLPROP:
-     * the ones named in <include>; elements are ms_propname. */
-    const apr_array_header_t *props;
-} ms_propfind;
-
 /** Read and parse the PROPFIND request of @a r (Depth header and body).
  * Returns OK with *pf set (later calls return the same), or DONE when the
  * module answered the request itself: 400 with a message for a body that
@@ -314,18 +330,6 @@ MS_DECLARE(int) ms_propfind_read(request_rec *r, const ms_propfind **pf);
  * drops the values), for prop: 1 when it was requested. */
 MS_DECLARE(int) ms_propfind_wants(const ms_propfind *pf, const char *ns,
                                   const char *name);
-
-/** One PROPPATCH instruction, in document order. */
-typedef struct ms_proppatch_op {
-    int remove;               /**< 0: set, 1: remove */
-    const char *ns;           /**< namespace URI of the property */
-    const char *name;         /**< local name */
-    /** set: the property element's content as an XML fragment, with the
-     * namespace declarations it needs (store it, or pass it back with
-     * MS_VALUE_XML); NULL for remove */
-    const char *value;
-    const char *lang;         /**< xml:lang in scope, or NULL */
-} ms_proppatch_op;
 
 /** Read and parse the PROPPATCH body of @a r into @a ops (elements are
  * ms_proppatch_op).  Returns OK, or DONE after answering 400 itself (not a

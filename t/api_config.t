@@ -39,7 +39,7 @@ subtest 'MultiStatusHrefForm uri' => sub {
 
     $res = req('GET', '/ms_test/uri/status');
     $ms = check_207($res, 'href form uri, status', absolute => 1);
-    expect_log_count(1, 'the refused location is logged');
+    expect_log_count(2, 'the refused location and the second status (issue 8) are logged');
     my ($moved) = grep { $_->{href} eq "$ORIGIN/ms_test/uri/status/moved" }
                   @{ $ms->{responses} };
     is($moved && $moved->{location}, "$ORIGIN/elsewhere/new%20place/",

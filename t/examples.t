@@ -168,8 +168,10 @@ sub post_names {
             '/bulk/check/sub'                   => 200,
             '/bulk/check/missing.txt'           => 404,
             '/bulk/check/secret.txt'            => 403,
-            '/etc/passwd'                       => 422,   # 7 (403) and 9 (422) share it
-            '/bulk/other.txt'                   => 200,
+            # names that leave the collection keep their own href (issue 8)
+            '/bulk/check/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd' => 403,
+            '/bulk/check/%2Fetc%2Fpasswd'       => 422,
+            '/bulk/check/%2E%2E%2Fother%2Etxt'  => 200,
             '/bulk/check/a%09b'                 => 422,
             '/bulk/check/link'                  => 403,
         );
@@ -177,8 +179,8 @@ sub post_names {
             or diag(explain(codes($doc)));
         like($by->{'/bulk/check/a%09b'}{description} // '', qr/^line 10: control characters/,
              '422 says which line and why');
-        like($by->{'/etc/passwd'}{description} // '', qr/^line 9: .*absolute/,
-             'the later result for one href wins');
+        like($by->{'/bulk/check/%2Fetc%2Fpasswd'}{description} // '', qr/^line 9: .*absolute/,
+             'an absolute name has its own response');
         like($by->{'/bulk/check/link'}{description} // '', qr/symbolic link/, 'symlink: why');
         like($by->{'/bulk/check/secret.txt'}{description} // '', qr/not readable/,
              'unreadable: why');
@@ -193,7 +195,8 @@ sub post_names {
     my $doc = ms_207($res, 'POST: a name leading out of the tree');
     my ($r) = $doc ? ms_responses($doc) : ();
     is_deeply([ $r && $r->{href}, $r && $r->{code}, $r && $r->{description} ],
-              [ '/etc/passwd', 403, 'outside the tree this location serves' ],
+              [ '/bulk/check/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd', 403,
+                'outside the tree this location serves' ],
               'POST: escaping the tree is 403, with a reason');
 }
 

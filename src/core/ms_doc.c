@@ -40,6 +40,7 @@ static apr_status_t doc_cleanup(void *data)
         free(b);
     }
     doc->spares = NULL;
+    ms_model_light_release(doc);
     ms_out_release(doc);
     ms_href_release(doc);
     return APR_SUCCESS;
@@ -114,8 +115,10 @@ static apr_status_t close_all(ms_doc *doc)
 {
     apr_status_t rv = APR_SUCCESS;
 
-    while (doc->open_first && rv == APR_SUCCESS)
-        rv = ms_out_render(doc->open_first);
+    ms_response *resp;
+
+    while (rv == APR_SUCCESS && (resp = ms_model_next_open(doc)) != NULL)
+        rv = ms_out_render(resp);
     return rv;
 }
 
@@ -127,13 +130,27 @@ apr_status_t ms_doc_flush(ms_doc *doc)
         return rv;
     if (doc->preparing)
         return ms_model_refuse(doc, MS_EINVAL, NULL, "ms_flush cannot be "
-                               "called from a prepare hook");
+                               "called from a %s hook",
+                               doc->preparing >= MS_IN_BEGIN
+                               ? "begin_body" : "prepare_response");
     rv = close_all(doc);
     if (rv == APR_SUCCESS)
         rv = ms_out_commit_streaming(doc);
     if (rv == APR_SUCCESS)
         rv = ms_out_ship(doc, 1);
     return rv ? MS_EABORTED : APR_SUCCESS;
+}
+
+apr_status_t ms_doc_push(ms_doc *doc)
+{
+    if (!doc->committed || doc->finished || doc->aborted)
+        return doc->aborted ? MS_EABORTED : APR_SUCCESS;
+    return ms_out_ship(doc, 1) ? MS_EABORTED : APR_SUCCESS;
+}
+
+const char *ms_doc_check_origin(const char *origin)
+{
+    return ms_href_origin_check(origin);
 }
 
 apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text)

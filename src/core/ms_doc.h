@@ -57,6 +57,9 @@ typedef struct ms_doc_opts {
     apr_size_t buffer_size;   /* bodies below it are sent whole */
     apr_size_t max_responses; /* 0: unlimited */
     int json;                 /* render JSON (ms_json.c) instead of XML */
+    int no_body;              /* HEAD: hooks and rules run, responses are
+                               * only measured (the length is what GET
+                               * would send); nothing but the commit */
 } ms_doc_opts;
 
 /* Build the static tables (status lines, character classes).  Call once
@@ -73,6 +76,14 @@ apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
 /* As ms_doc_open(); *created says whether the response is new. */
 apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
                             ms_response **resp, int *created);
+/* The one-call status form (ms_add_status): open @a path, set @a status
+ * and the optional @a desc.  All or nothing: a refused call changes
+ * nothing, and a second, different status for an href that already has
+ * one is refused (MS_ECONFLICT), so that no result is silently lost. */
+apr_status_t ms_doc_add_status(ms_doc *doc, const char *path, int status,
+                               const char *desc);
+#define MS_DOC_HAVE_ADD_STATUS 1
+
 /* Forget an open response without rendering it (a refused one-call
  * registration must leave no trace). */
 void ms_doc_drop(ms_response *resp);
@@ -136,6 +147,33 @@ int ms_doc_response_failed(const ms_response *resp);
 apr_status_t ms_doc_set_ms_description(ms_doc *doc, const char *text);
 apr_status_t ms_doc_declare_ns(ms_doc *doc, const char *uri);
 apr_status_t ms_doc_flush(ms_doc *doc);
+/* Push what is rendered to the owner now (a FLUSH that passed by): open
+ * responses stay open, their handles valid.  No-op before commit. */
+apr_status_t ms_doc_push(ms_doc *doc);
+
+/* Is @a origin ("scheme://host[:port]") safe to prepend to hrefs?  NULL if
+ * so, else why not (a Host header with markup, spaces, ...). */
+const char *ms_doc_check_origin(const char *origin);
+
+/* Request bodies and headers (ms_parse.c).  The parsers return 0, or the
+ * status to answer (400: not a well-formed, namespace-well-formed document
+ * of the method, a property name or namespace that cannot be answered, an
+ * empty DAV:prop; 413: more than @a max_props names, 0 = no limit) with
+ * *why set.  Results live in @a p.  An empty PROPFIND body is allprop;
+ * <include> counts next to allprop only. */
+int ms_parse_propfind(apr_pool_t *p, const char *body, apr_size_t len,
+                      apr_size_t max_props, ms_propfind *pf,
+                      const char **why);
+int ms_parse_proppatch(apr_pool_t *p, const char *body, apr_size_t len,
+                       apr_size_t max_props, apr_array_header_t **ops,
+                       const char **why);
+/* One Prefer header value: sets *minimal (return=minimal) and *noroot
+ * (depth-noroot) when asked; leaves them alone otherwise. */
+void ms_parse_prefer(const char *value, int *minimal, int *noroot);
+
+/* A size with an optional K or M suffix, at most @a max: NULL and *out, or
+ * why not (overflow included).  For the directives. */
+const char *ms_parse_size(const char *arg, apr_off_t max, apr_off_t *out);
 
 /* Render everything still open and the end of the document, then commit
  * (if not yet) and write the rest.  After it, every call is refused with

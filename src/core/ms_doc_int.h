@@ -27,7 +27,9 @@
 #define CHUNK_SIZE   65536   /* output chunk: fewer, bigger socket writes */
 #define BLOCK_FIRST  1024    /* a response's first arena block */
 #define MAX_SPARES   8       /* first blocks kept for reuse */
-#define OPEN_SCAN_MAX 16       /* open responses found by a scan, not a hash */
+#define HELD_MEM     (1024 * 1024)  /* held in memory; the rest spills */
+#define OPEN_SCAN_MAX 16
+#define MS_IN_BEGIN  0x10000     /* ms_doc.preparing inside the begin hook */       /* open responses found by a scan, not a hash */
 #define ALIGN(n)     (((n) + 7) & ~(apr_size_t)7)
 
 typedef struct ms_ns {
@@ -37,7 +39,7 @@ typedef struct ms_ns {
     const char *uri_attr;       /* escaped for an attribute value */
     apr_size_t uri_attr_len;
     int on_root;                /* declared on the root element */
-    apr_uint32_t stamp;         /* last response that declared it */
+    apr_size_t stamp;           /* last response that declared it */
     struct ms_ns *next;         /* in creation order */
     apr_hash_t *names;          /* its interned names (ms_qn), by name */
 } ms_ns;
@@ -54,6 +56,8 @@ typedef struct ms_qn {
     const char *json;           /* {"namespace":..,"name":.. (ms_json.c,
                                  * made on first use) */
     apr_size_t json_len;
+    apr_size_t mark;            /* ms_rules: seen on the response of this
+                                 * mark (linear completeness checks) */
 } ms_qn;
 
 /* A direct-mapped cache in front of the interned names, keyed by the
@@ -110,7 +114,22 @@ struct ms_response {
     ms_propstat *ps_first, *ps_last;
     int hidden;
     int is_base;                /* the request-URI's own response */
+    apr_size_t seq;             /* order of opening (ms_doc.opened) */
 };
+
+/* A status-form result of ms_add_status that nobody holds a handle to: a
+ * compact record (header, then the href) in the document's light store,
+ * indexed by href in an open-addressing table of record numbers.  It
+ * becomes a full response when opened, or just before it is rendered. */
+typedef struct lrec {
+    apr_uint32_t hash;
+    apr_uint16_t status;
+    apr_uint16_t dead;          /* rendered or turned into a response */
+    apr_uint32_t href_len;
+    apr_uint32_t seq;
+    const char *desc;           /* escaped, in the pool, or NULL */
+} lrec;
+#define LBLOCK (1024 * 1024)    /* light store block */
 
 typedef struct chunk {
     struct chunk *next;
@@ -131,9 +150,15 @@ struct ms_doc {
     apr_size_t base_href_len;
     apr_size_t origin_len;
 
+    char **lblocks;             /* light store: blocks of LBLOCK bytes */
+    apr_size_t nlblocks, lblocks_cap, lused;  /* lused: in the last block */
+    apr_uint32_t *ltab;         /* index: record refs (0: empty) */
+    apr_size_t ltab_mask, lcount, llive;
+    apr_size_t lnext;           /* first record not yet rendered */
     apr_hash_t *open_by_href;   /* used once many responses are open */
     ms_response *open_first, *open_last;
     apr_size_t open_count;
+    apr_size_t opened;          /* responses ever opened (their order) */
     apr_size_t rendered;
     ms_block *spares;
     apr_size_t nspares;
@@ -143,14 +168,17 @@ struct ms_doc {
     ms_ns *ns_first, *ns_last;
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     unsigned ns_generated;
-    apr_uint32_t stamp;
+    apr_size_t stamp;           /* per rendering pass (never wraps) */
 
     ms_doc_rules rules;
     ms_qn **want;               /* rules.want, interned */
+    apr_size_t mark;            /* last mark given to ms_qn.mark */
     qcache_entry qcache[QCACHE_SIZE];
     int base_done;              /* the request-URI's response was rendered */
     char *held;                 /* rendered responses waiting for it */
     apr_size_t held_len, held_cap;
+    struct apr_file_t *spill;   /* held bytes past HELD_MEM, on disk */
+    apr_off_t spilled;
 
     apr_size_t emitted;         /* responses in the body, the module's own
                                  * included (JSON summary) */
@@ -168,11 +196,13 @@ struct ms_doc {
     apr_size_t out_len, out_cap;
     chunk *pend_first, *pend_last;
     apr_size_t pend_bytes;
+    apr_size_t measured;        /* no_body: bytes not rendered */
 
     char *scratch;              /* reused for href building */
     apr_size_t scratch_cap;
 
-    int preparing;              /* inside a prepare hook */
+    int preparing;              /* inside a prepare hook (+1 each), or the
+                                 * begin hook (+MS_IN_BEGIN): no close */
     int begun;                  /* begin hook ran */
     int root_written;
     int committed;
@@ -348,6 +378,11 @@ static APR_INLINE void ms_model_unlink(ms_response *resp)
 void ms_model_free(ms_response *resp);
 /* Free every open response without rendering (cleanup, failure). */
 void ms_model_drop_open(ms_doc *doc);
+/* The next open result in opening order (full or light, the light one
+ * turned into a full response now), or NULL. */
+ms_response *ms_model_next_open(ms_doc *doc);
+/* Free the light store. */
+void ms_model_light_release(ms_doc *doc);
 
 /* ---------------------------------------------------------------- */
 /* ms_rules.c                                                        */

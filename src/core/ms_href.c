@@ -374,3 +374,43 @@ const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
     *href_len = (apr_size_t)(e - h);
     return NULL;
 }
+
+const char *ms_href_origin_check(const char *origin)
+{
+    const char *p = origin, *h;
+
+    if (!origin)
+        return "no origin";
+    if (!strncasecmp(p, "http://", 7))
+        p += 7;
+    else if (!strncasecmp(p, "https://", 8))
+        p += 8;
+    else
+        return "a scheme other than http or https";
+    h = p;
+    if (*p == '[') {
+        for (p++; apr_isxdigit(*p) || *p == ':' || *p == '.'; p++)
+            ;
+        if (*p++ != ']')
+            return "a malformed IP literal";
+    }
+    else {
+        for (; *p && *p != ':'; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (apr_isalnum(c) || strchr("-._~!$()*+,;=", c))
+                continue;
+            if (c == '%' && apr_isxdigit(p[1]) && apr_isxdigit(p[2])) {
+                p += 2;
+                continue;
+            }
+            return "a host name with a character a URI cannot hold";
+        }
+    }
+    if (p == h)
+        return "an empty host name";
+    if (*p == ':') {
+        for (p++; apr_isdigit(*p); p++)
+            ;
+    }
+    return *p ? "a malformed port" : NULL;
+}

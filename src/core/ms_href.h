@@ -38,4 +38,9 @@ int ms_href_decode(char *dst, const char *href, apr_size_t len);
 apr_size_t ms_href_xml_len(const char *s, apr_size_t len);
 char *ms_href_xml_to(char *dst, const char *s, apr_size_t len);
 
+/* Is @a origin "http[s]://host[:port]" with a host that is a reg-name
+ * (unreserved, %XX, sub-delims but '&' '\'') or an IP literal, and a
+ * port of digits?  NULL if so, else a static message. */
+const char *ms_href_origin_check(const char *origin);
+
 #endif /* MS_HREF_H */

@@ -48,7 +48,9 @@ ms_ns *ms_ns_get(ms_doc *doc, const char *uri, const char **why)
     len = strlen(uri);
     ns = apr_hash_get(doc->ns_by_uri, uri, len);
     if (!ns) {
-        bad = ms_xml_text_check(uri, len, 1, &esc);
+        bad = ms_xml_ns_uri_check(uri, len);
+        if (!bad)
+            bad = ms_xml_text_check(uri, len, 1, &esc);
         if (bad) {
             *why = apr_pstrcat(doc->pool, "a namespace URI holding ", bad,
                                NULL);
@@ -107,7 +109,7 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
     len = strlen(name);
     qn = n->names ? apr_hash_get(n->names, name, len) : NULL;
     if (!qn) {
-        if (!ms_xml_is_ncname(name)) {
+        if (!ms_xml_is_ncname_in(doc->pool, name)) {
             *why = apr_psprintf(doc->pool, "a local name that is not an XML "
                                 "name: '%.80s'", name);
             return NULL;
@@ -117,6 +119,7 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
         plen = n->plen;
         qn = apr_pcalloc(doc->pool, sizeof(*qn));
         qn->ns = n;
+        qn->mark = 0;
         qn->name = apr_pstrmemdup(doc->pool, name, len);
         t = apr_palloc(doc->pool, 1 + plen + 1 + len + 1);
         t[0] = '<';

@@ -20,12 +20,19 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
     apr_size_t i;
     const char *why = NULL;
 
+    int root_written = doc->root_written;
+
     doc->rules = *rules;
     doc->want = apr_pcalloc(doc->pool, (rules->nwant + 1) * sizeof(ms_qn *));
+    /* under return=minimal the names nobody answers are dropped with their
+     * 404s: their namespaces are declared where used, not on the root */
+    if (rules->minimal)
+        doc->root_written = 1;
     for (i = 0; i < rules->nwant; i++) {
         doc->want[i] = ms_qn_get(doc, rules->want[i].ns, rules->want[i].name,
                                  &why);
         if (!doc->want[i]) {
+            doc->root_written = root_written;
             doc->rules.nwant = 0;
             return ms_model_refuse(doc, MS_EINVAL, NULL, "requested property "
                                    "{%.100s}%.100s cannot be answered: %s",
@@ -35,7 +42,24 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
                                    why);
         }
     }
+    doc->root_written = root_written;
     return APR_SUCCESS;
+}
+
+/* Mark every property name of @a resp with a fresh mark: then "does the
+ * response have name X" is X->mark == mark, one compare (the rules used to
+ * scan the response once per requested name: quadratic). */
+static apr_size_t mark_props(const ms_response *resp)
+{
+    const ms_propstat *ps;
+    const ms_prop *p;
+    apr_size_t m = ++resp->doc->mark;
+
+    for (ps = resp->ps_first; ps; ps = ps->next) {
+        for (p = ps->first; p; p = p->next)
+            p->qn->mark = m;
+    }
+    return m;
 }
 
 int ms_doc_response_failed(const ms_response *resp)
@@ -54,9 +78,12 @@ int ms_doc_response_failed(const ms_response *resp)
     want_fails = doc->rules.want_status
                  && (doc->rules.want_status < 200
                      || doc->rules.want_status > 299);
-    for (i = 0; want_fails && !resp->status && i < doc->rules.nwant; i++) {
-        if (!ms_model_prop_find((ms_response *)resp, doc->want[i], 0))
-            return 1;
+    if (want_fails && !resp->status && doc->rules.nwant) {
+        apr_size_t m = mark_props(resp);
+        for (i = 0; i < doc->rules.nwant; i++) {
+            if (doc->want[i]->mark != m)
+                return 1;
+        }
     }
     return 0;
 }
@@ -82,8 +109,12 @@ void ms_rules_apply_props(ms_response *resp)
     ms_prop *p, *next;
     apr_size_t i;
 
-    for (i = 0; i < ru->nwant; i++) {
-        if (!ms_model_prop_find(resp, doc->want[i], 0)) {
+    if (ru->nwant) {
+        apr_size_t m = mark_props(resp);
+        for (i = 0; i < ru->nwant; i++) {
+            if (doc->want[i]->mark == m)
+                continue;       /* answered (or asked twice) */
+            doc->want[i]->mark = m;
             p = ms_model_alloc(resp, sizeof(*p));
             memset(p, 0, sizeof(*p));
             p->qn = doc->want[i];
@@ -91,11 +122,14 @@ void ms_rules_apply_props(ms_response *resp)
         }
     }
     if (ru->propname) {
+        /* names only: no value, and no xml:lang (it is about the value) */
         for (ps = resp->ps_first; ps; ps = ps->next) {
             for (p = ps->first; p; p = p->next) {
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
+                p->lang = NULL;
+                p->lang_len = 0;
             }
         }
     }
@@ -109,6 +143,8 @@ void ms_rules_apply_props(ms_response *resp)
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
+                p->lang = NULL;
+                p->lang_len = 0;
                 prop_append(resp, p, 424);
             }
             ps->first = ps->last = NULL;

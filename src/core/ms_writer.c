@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apr_file_io.h"
 #include "apr_strings.h"
 
 #include "ms_xml.h"
@@ -108,7 +109,7 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
         doc->pend_bytes += len;
         return APR_SUCCESS;
     }
-    if (doc->aborted) {
+    if (doc->aborted || doc->opts.no_body) {
         free(buf);
         return doc->aborted;
     }
@@ -169,7 +170,7 @@ static void put_decl(ms_writer *w, ms_ns *ns)
 }
 
 /* Declare on the response element what the root does not declare. */
-static void need_ns(ms_writer *w, ms_ns *ns, apr_uint32_t stamp)
+static void need_ns(ms_writer *w, ms_ns *ns, apr_size_t stamp)
 {
     if (ns->on_root || ns->stamp == stamp)
         return;
@@ -177,7 +178,7 @@ static void need_ns(ms_writer *w, ms_ns *ns, apr_uint32_t stamp)
     put_decl(w, ns);
 }
 
-static void render_response(ms_writer *w, ms_response *resp, apr_uint32_t stamp)
+static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
 {
     const ms_propstat *ps;
     const ms_prop *p;
@@ -244,8 +245,14 @@ void ms_out_begin(ms_doc *doc)
     if (doc->begun)
         return;
     doc->begun = 1;
-    if (doc->io.begin)
+    if (doc->io.begin) {
+        /* the hook may open and fill responses; closing or flushing would
+         * commit from inside the commit: refused (ms_model_resp_usable,
+         * ms_doc_flush) */
+        doc->preparing += MS_IN_BEGIN;
         doc->io.begin(doc->io.baton);
+        doc->preparing -= MS_IN_BEGIN;
+    }
 }
 
 /* The XML declaration and root start tag, in a malloc'd buffer. */
@@ -294,6 +301,22 @@ static apr_status_t commit(ms_doc *doc, apr_off_t length, char *prolog,
 
     doc->committed = 1;
     rv = doc->io.commit(doc->io.baton, length);
+    if (doc->opts.no_body) {
+        /* HEAD: the headers only (a flush sends them) */
+        free(prolog);
+        for (c = doc->pend_first; c; c = next) {
+            next = c->next;
+            free(c->buf);
+            free(c);
+        }
+        doc->pend_first = doc->pend_last = NULL;
+        doc->pend_bytes = 0;
+        if (rv == APR_SUCCESS)
+            rv = doc->io.write(doc->io.baton, NULL, 0, 1);
+        if (rv != APR_SUCCESS)
+            doc->aborted = rv;
+        return rv;
+    }
     if (rv == APR_SUCCESS)
         rv = doc->io.write(doc->io.baton, prolog, prolog_len, 0);
     else
@@ -331,8 +354,37 @@ apr_status_t ms_out_commit_streaming(ms_doc *doc)
     return commit(doc, -1, prolog, len);
 }
 
+/* Past HELD_MEM, what is held goes to a temporary file (deleted on
+ * close): a listing whose request-URI comes last would otherwise hold the
+ * whole body in memory.  Falls back to memory if no file can be made. */
+static void held_spill(ms_doc *doc)
+{
+    apr_size_t n = doc->held_len;
+    const char *dir = NULL;
+
+    if (!doc->spill) {
+        if (apr_temp_dir_get(&dir, doc->pool) != APR_SUCCESS
+            || apr_file_mktemp(&doc->spill,
+                               apr_pstrcat(doc->pool, dir,
+                                           "/mod_multistatus.XXXXXX", NULL),
+                               APR_FOPEN_CREATE | APR_FOPEN_READ
+                               | APR_FOPEN_WRITE | APR_FOPEN_EXCL
+                               | APR_FOPEN_DELONCLOSE, doc->pool)
+               != APR_SUCCESS) {
+            doc->spill = NULL;
+            return;
+        }
+    }
+    if (apr_file_write_full(doc->spill, doc->held, n, NULL) != APR_SUCCESS)
+        return;                 /* keep it in memory */
+    doc->spilled += (apr_off_t)n;
+    doc->held_len = 0;
+}
+
 static char *held_reserve(ms_doc *doc, apr_size_t n)
 {
+    if (doc->held_len && doc->held_len + n > HELD_MEM)
+        held_spill(doc);
     if (doc->held_cap - doc->held_len < n) {
         apr_size_t cap = doc->held_cap ? doc->held_cap * 2 : CHUNK_SIZE;
         while (cap - doc->held_len < n)
@@ -350,6 +402,29 @@ static char *held_reserve(ms_doc *doc, apr_size_t n)
 static void release_held(ms_doc *doc)
 {
     doc->base_done = 1;
+    if (doc->spill) {
+        apr_off_t off = 0;
+        apr_size_t n;
+        apr_file_seek(doc->spill, APR_SET, &off);
+        while (doc->spilled > 0) {
+            n = doc->spilled > CHUNK_SIZE ? CHUNK_SIZE
+                                          : (apr_size_t)doc->spilled;
+            if (apr_file_read_full(doc->spill, out_reserve(doc, n), n, &n)
+                != APR_SUCCESS)
+                break;
+            doc->out_len += n;
+            doc->spilled -= (apr_off_t)n;
+            /* stream as it goes: the body is big by definition */
+            if (!doc->committed && doc->pend_bytes + doc->out_len
+                                   > doc->opts.buffer_size)
+                ms_out_commit_streaming(doc);
+            else if (doc->committed && doc->out_len >= CHUNK_SIZE)
+                ms_out_ship(doc, 0);
+        }
+        apr_file_close(doc->spill);
+        doc->spill = NULL;
+        doc->spilled = 0;
+    }
     if (doc->held_len) {
         /* JSON: each held response starts with a comma; none goes before
          * the first response of the stream */
@@ -412,6 +487,21 @@ apr_status_t ms_out_render(ms_response *resp)
             resp->desc = "mod_multistatus: the handler registered no result "
                          "for this resource";
             resp->desc_len = strlen(resp->desc);
+        }
+#if defined(__GNUC__)
+        if (__builtin_expect(doc->opts.no_body, 0)) {
+#else
+        if (doc->opts.no_body) {
+#endif
+            /* HEAD: count what GET would send, render nothing */
+            doc->stamp++;
+            render_response(&w, resp, doc->stamp);
+            doc->measured += w.n;
+            doc->rendered++;
+            if (resp->is_base)
+                doc->base_done = 1;
+            ms_model_free(resp);
+            return APR_SUCCESS;
         }
         /* first try in the room left in the current buffer; if the
          * response does not fit, reserve what it counted and render again
@@ -519,7 +609,7 @@ apr_status_t ms_out_finish(ms_doc *doc)
         char *prolog = render_prolog(doc, &plen);
         apr_off_t total;
         ms_out_ship(doc, 0);
-        total = (apr_off_t)(plen + doc->pend_bytes);
+        total = (apr_off_t)(plen + doc->pend_bytes + doc->measured);
         rv = commit(doc, total, prolog, plen);
     }
     else if (!doc->aborted) {

@@ -33,6 +33,34 @@ char *ms_xml_text_to(char *dst, const char *s, apr_size_t len, int attr);
 /* Is @a s an XML NCName (a name without colon, XML 1.0 5th edition)? */
 int ms_xml_is_ncname(const char *s);
 
+/* As ms_xml_is_ncname(); a non-ASCII name is also tried on expat in a
+ * subpool of @a pool (NULL: a root pool, for tests only). */
+int ms_xml_is_ncname_in(apr_pool_t *pool, const char *s);
+
+/* The two namespace names Namespaces in XML 1.0 reserves. */
+#define MS_XML_NS   "http://www.w3.org/XML/1998/namespace"
+#define MS_XMLNS_NS "http://www.w3.org/2000/xmlns/"
+
+/* Can @a uri name a namespace of the body?  NULL if so, else a static
+ * message: empty, reserved (xml, xmlns), not XML text, or not a URI
+ * reference (space, control, quote, angle bracket, \ ^ ` { | }). */
+const char *ms_xml_ns_uri_check(const char *uri, apr_size_t len);
+
+/* The value of an attribute as a parser reads it: references decoded,
+ * TAB LF CR as spaces.  NULL for a reference other than the predefined
+ * entities and character references. */
+char *ms_xml_attr_decode(apr_pool_t *p, const char *v, apr_size_t len,
+                         apr_size_t *out_len);
+
+/* Namespace well-formedness (Namespaces in XML 1.0) of XML text that expat
+ * found well-formed: element and attribute names are QNames with declared
+ * prefixes, xml/xmlns prefixes and names not misused, no prefix undeclared,
+ * no two attributes with the same expanded name, no DOCTYPE.  @a fragment:
+ * element content with D: bound to DAV: outside.  Linear in the text.
+ * NULL if fine, else a static message. */
+const char *ms_xml_check_ns(apr_pool_t *pool, const char *text,
+                            apr_size_t len, int fragment);
+
 /* Is @a s a plausible language tag (BCP 47 shape: alnum and '-')? */
 int ms_xml_is_lang(const char *s);
 

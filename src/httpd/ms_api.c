@@ -150,6 +150,14 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
                      "multistatus: a NULL request_rec was passed");
         return MS_EINVAL;
     }
+    if (r->main) {
+        /* a subrequest's output joins its parent's body: a 207 document
+         * there would be a second root inside the first */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "multistatus: called from a subrequest (%s); "
+                      "register results on the main request", r->uri);
+        return MS_EINVAL;
+    }
     rq = ms_req_find(r);
     if (rq && rq->doc) {
         if (rq->error_won) {
@@ -193,9 +201,24 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     opts.base_path = r->uri;
     opts.origin = ap_construct_url(r->pool, "", r);
     opts.absolute_uri = rq->conf->href_uri > 0;
+    if (opts.absolute_uri) {
+        /* the origin is built from the Host header: never copied raw */
+        const char *why = ms_doc_check_origin(opts.origin);
+        if (why) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          "multistatus: the request's Host makes no usable "
+                          "origin (%s): hrefs fall back to the path form",
+                          why);
+            opts.absolute_uri = 0;
+            opts.origin = "";
+        }
+    }
     opts.buffer_size = rq->conf->buffer_size >= 0
                        ? (apr_size_t)rq->conf->buffer_size
                        : MS_DEFAULT_BUFFER_SIZE;
+    /* HEAD: nothing of the body is rendered (mod_http2 would send what
+     * reaches it as DATA frames) */
+    opts.no_body = r->header_only;
     opts.max_responses = rq->conf->max_responses > 0
                          ? (apr_size_t)rq->conf->max_responses : 0;
     rq->json = rq->conf->json == MS_JSON_ALWAYS
@@ -345,21 +368,10 @@ MS_DECLARE(apr_status_t) ms_add_status(request_rec *r, const char *path,
                                        int status, const char *description)
 {
     ms_doc *doc;
-    ms_response *resp;
-    int created = 0;
     apr_status_t rv = doc_for(r, &doc);
 
-    if (rv == APR_SUCCESS)
-        rv = ms_doc_open_ex(doc, path, 0, &resp, &created);
-    if (rv != APR_SUCCESS)
-        return rv;
-    rv = ms_doc_set_status(resp, status);
-    if (rv == APR_SUCCESS && description)
-        rv = ms_doc_set_description(resp, description);
-    /* one call, one result: a refused one leaves nothing behind */
-    if (rv != APR_SUCCESS && created)
-        ms_doc_drop(resp);
-    return rv;
+    /* all or nothing, and never a second status for one href */
+    return rv ? rv : ms_doc_add_status(doc, path, status, description);
 }
 
 MS_DECLARE(apr_status_t) ms_set_description(request_rec *r, const char *text)

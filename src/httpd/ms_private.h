@@ -45,6 +45,7 @@ typedef struct ms_dir_conf {
     int depth_infinity;         /* MultiStatusDepthInfinity */
     int access_check;           /* MultiStatusAccessCheck (MS_ACCESS_*) */
     int json;                   /* MultiStatusJSON (MS_JSON_*) */
+    apr_off_t max_props;        /* MultiStatusMaxProperties, 0: unlimited */
 } ms_dir_conf;
 
 #define MS_ACCESS_OFF    0
@@ -56,6 +57,9 @@ typedef struct ms_dir_conf {
 #define MS_JSON_ALWAYS 2
 
 #define MS_DEFAULT_BUFFER_SIZE 65536
+/* Properties one PROPFIND or PROPPATCH may name (each costs work on every
+ * response of the answer). */
+#define MS_DEFAULT_MAX_PROPS 1000
 
 /* One request's state: created by the first registration. */
 typedef struct ms_req {

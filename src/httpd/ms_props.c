@@ -45,20 +45,22 @@ static int refuse_body(request_rec *r, int status, const char *what)
 /* ---------------------------------------------------------------- */
 /* Reading the body                                                  */
 
-/* Parse the request body into *doc (NULL for an empty body).  Returns 0,
- * or the status to answer with *why set. */
-static int read_xml(request_rec *r, apr_xml_doc **doc, const char **why)
+/* Read the request body into *body (*len 0 for none), at most
+ * LimitXMLRequestBody bytes.  Returns 0, or the status to answer with *why
+ * set.  The parsing is the core's (src/core/ms_parse.c). */
+static int read_body(request_rec *r, const char **body, apr_size_t *len,
+                     const char **why)
 {
     apr_bucket_brigade *bb;
-    apr_xml_parser *parser;
     apr_off_t limit = (apr_off_t)ap_get_limit_xml_body(r);
     apr_off_t total = 0;
+    apr_array_header_t *parts;
     int eos = 0;
-    char errbuf[200];
 
-    *doc = NULL;
+    *body = "";
+    *len = 0;
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    parser = apr_xml_parser_create(r->pool);
+    parts = apr_array_make(r->pool, 4, sizeof(char));
     while (!eos) {
         apr_bucket *b;
         apr_status_t rv = ap_get_brigade(r->input_filters, bb,
@@ -71,7 +73,7 @@ static int read_xml(request_rec *r, apr_xml_doc **doc, const char **why)
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
             const char *data;
-            apr_size_t len;
+            apr_size_t n;
 
             if (APR_BUCKET_IS_EOS(b)) {
                 eos = 1;
@@ -79,61 +81,45 @@ static int read_xml(request_rec *r, apr_xml_doc **doc, const char **why)
             }
             if (APR_BUCKET_IS_METADATA(b))
                 continue;
-            if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ)
+            if (apr_bucket_read(b, &data, &n, APR_BLOCK_READ)
                 != APR_SUCCESS) {
                 *why = "the request body could not be read";
                 return HTTP_BAD_REQUEST;
             }
-            total += (apr_off_t)len;
+            total += (apr_off_t)n;
             if (limit && total > limit) {
                 *why = apr_psprintf(r->pool, "the body is larger than "
                                     "LimitXMLRequestBody (%" APR_OFF_T_FMT
                                     " bytes)", limit);
                 return HTTP_REQUEST_ENTITY_TOO_LARGE;
             }
-            if (len && apr_xml_parser_feed(parser, data, len)
-                       != APR_SUCCESS) {
-                apr_xml_parser_geterror(parser, errbuf, sizeof(errbuf));
-                *why = apr_pstrcat(r->pool, "the body is not well-formed "
-                                   "XML: ", errbuf, NULL);
-                return HTTP_BAD_REQUEST;
+            if (n) {
+                char *dst;
+                apr_size_t at = (apr_size_t)parts->nelts;
+                /* grow by doubling (apr_array_push grows one element) */
+                while ((apr_size_t)parts->nalloc < at + n) {
+                    char *nb = apr_palloc(r->pool,
+                                          (apr_size_t)parts->nalloc * 2 + n);
+                    memcpy(nb, parts->elts, at);
+                    parts->elts = nb;
+                    parts->nalloc = parts->nalloc * 2 + (int)n;
+                }
+                dst = parts->elts + at;
+                memcpy(dst, data, n);
+                parts->nelts += (int)n;
             }
         }
         apr_brigade_cleanup(bb);
     }
-    if (total == 0)
-        return 0;
-    if (apr_xml_parser_done(parser, doc) != APR_SUCCESS) {
-        apr_xml_parser_geterror(parser, errbuf, sizeof(errbuf));
-        *why = apr_pstrcat(r->pool, "the body is not well-formed XML: ",
-                           errbuf, NULL);
-        return HTTP_BAD_REQUEST;
-    }
+    *body = parts->elts;
+    *len = (apr_size_t)parts->nelts;
     return 0;
 }
 
-static int is_dav(const apr_xml_elem *e, const char *name)
+static apr_size_t max_props(const ms_req *rq)
 {
-    return e->ns == APR_XML_NS_DAV_ID && strcmp(e->name, name) == 0;
-}
-
-/* The property names under <prop> or <include>. */
-static const char *collect_names(request_rec *r, const apr_xml_doc *doc,
-                                 const apr_xml_elem *parent,
-                                 apr_array_header_t *out)
-{
-    const apr_xml_elem *e;
-
-    for (e = parent->first_child; e; e = e->next) {
-        ms_propname *pn;
-        if (e->ns == APR_XML_NS_NONE)
-            return apr_psprintf(r->pool, "property <%s> has no namespace "
-                                "(not supported)", e->name);
-        pn = apr_array_push(out);
-        pn->ns = APR_XML_GET_URI_ITEM(doc->namespaces, e->ns);
-        pn->name = e->name;
-    }
-    return NULL;
+    return rq->conf->max_props >= 0 ? (apr_size_t)rq->conf->max_props
+                                    : MS_DEFAULT_MAX_PROPS;
 }
 
 /* ---------------------------------------------------------------- */
@@ -158,10 +144,9 @@ MS_DECLARE(int) ms_propfind_read(request_rec *r, const ms_propfind **out)
 {
     ms_req *rq;
     ms_propfind *pf;
-    apr_xml_doc *doc;
-    const apr_xml_elem *e;
-    const char *why = NULL;
-    int status, kinds = 0;
+    const char *why = NULL, *body;
+    apr_size_t len;
+    int status;
 
     if (out)
         *out = NULL;
@@ -197,44 +182,12 @@ MS_DECLARE(int) ms_propfind_read(request_rec *r, const ms_propfind **out)
                       "<D:error xmlns:D=\"DAV:\"><D:propfind-finite-depth/>"
                       "</D:error>\n");
     }
-    status = read_xml(r, &doc, &why);
+    status = read_body(r, &body, &len, &why);
+    if (!status)
+        status = ms_parse_propfind(r->pool, body, len, max_props(rq), pf,
+                                   &why);
     if (status)
         return refuse_body(r, status, why);
-    pf->type = MS_PROPFIND_ALLPROP;
-    pf->props = apr_array_make(r->pool, 8, sizeof(ms_propname));
-    if (doc) {
-        if (!is_dav(doc->root, "propfind"))
-            return refuse_body(r, HTTP_BAD_REQUEST, "the body is not a "
-                               "DAV:propfind document");
-        for (e = doc->root->first_child; e; e = e->next) {
-            if (is_dav(e, "allprop")) {
-                pf->type = MS_PROPFIND_ALLPROP;
-                kinds++;
-            }
-            else if (is_dav(e, "propname")) {
-                pf->type = MS_PROPFIND_PROPNAME;
-                kinds++;
-            }
-            else if (is_dav(e, "prop")) {
-                pf->type = MS_PROPFIND_PROP;
-                kinds++;
-                why = collect_names(r, doc, e,
-                                    (apr_array_header_t *)pf->props);
-            }
-            else if (is_dav(e, "include")) {
-                why = collect_names(r, doc, e,
-                                    (apr_array_header_t *)pf->props);
-            }
-            /* other elements: ignored, as RFC 4918 17 asks */
-            if (why)
-                return refuse_body(r, HTTP_BAD_REQUEST, why);
-        }
-        if (kinds != 1)
-            return refuse_body(r, HTTP_BAD_REQUEST, "DAV:propfind must hold "
-                               "exactly one of prop, propname, allprop");
-        if (pf->type == MS_PROPFIND_PROPNAME)
-            apr_array_clear((apr_array_header_t *)pf->props);
-    }
     rq->pf = pf;
     ms_props_apply_rules(rq);
     *out = pf;
@@ -261,114 +214,13 @@ MS_DECLARE(int) ms_propfind_wants(const ms_propfind *pf, const char *ns,
 /* ---------------------------------------------------------------- */
 /* PROPPATCH                                                         */
 
-/* Serializing a property's content as a self-contained fragment.  apr_xml
- * numbers the namespaces of the request (prefixes ns0, ns1, ...); each
- * top-level element of the fragment declares the ones its subtree uses,
- * and nothing else, so the value can be stored and sent back as is. */
-typedef struct {
-    apr_pool_t *p;
-    const apr_xml_doc *doc;
-    apr_array_header_t *parts;
-} frag_out;
-
-#define PUT(o, s) (APR_ARRAY_PUSH((o)->parts, const char *) = (s))
-
-static void mark_ns(const apr_xml_elem *e, char *used)
-{
-    const apr_xml_attr *a;
-    const apr_xml_elem *c;
-
-    if (e->ns >= 0)
-        used[e->ns] = 1;
-    for (a = e->attr; a; a = a->next)
-        if (a->ns >= 0)
-            used[a->ns] = 1;
-    for (c = e->first_child; c; c = c->next)
-        mark_ns(c, used);
-}
-
-static const char *qname(apr_pool_t *p, int ns, const char *name)
-{
-    return ns >= 0 ? apr_psprintf(p, "ns%d:%s", ns, name) : name;
-}
-
-static void put_text(frag_out *o, const apr_text_header *th)
-{
-    const apr_text *t;
-
-    for (t = th->first; t; t = t->next)
-        PUT(o, t->text);
-}
-
-/* @a used: the namespaces to declare here (top-level elements only). */
-static void put_elem(frag_out *o, const apr_xml_elem *e,
-                     const char *parent_lang, const char *used)
-{
-    const char *name = qname(o->p, e->ns, e->name);
-    const apr_xml_attr *a;
-    const apr_xml_elem *c;
-    int i;
-
-    PUT(o, "<");
-    PUT(o, name);
-    for (i = 0; used && i < o->doc->namespaces->nelts; i++) {
-        if (used[i])
-            PUT(o, apr_psprintf(o->p, " xmlns:ns%d=\"%s\"", i,
-                                apr_xml_quote_string(o->p,
-                                    APR_XML_GET_URI_ITEM(o->doc->namespaces,
-                                                         i), 1)));
-    }
-    if (e->lang && (!parent_lang || strcmp(e->lang, parent_lang) != 0))
-        PUT(o, apr_psprintf(o->p, " xml:lang=\"%s\"",
-                            apr_xml_quote_string(o->p, e->lang, 1)));
-    for (a = e->attr; a; a = a->next)   /* values quoted already */
-        PUT(o, apr_psprintf(o->p, " %s=\"%s\"", qname(o->p, a->ns, a->name),
-                            a->value));
-    if (!e->first_child && !e->first_cdata.first) {
-        PUT(o, "/>");
-        return;
-    }
-    PUT(o, ">");
-    put_text(o, &e->first_cdata);
-    for (c = e->first_child; c; c = c->next) {
-        put_elem(o, c, e->lang, NULL);
-        put_text(o, &c->following_cdata);
-    }
-    PUT(o, "</");
-    PUT(o, name);
-    PUT(o, ">");
-}
-
-/* The content of a property element as a fragment that carries its own
- * namespace declarations. */
-static const char *inner_xml(apr_pool_t *p, const apr_xml_doc *doc,
-                             apr_xml_elem *prop)
-{
-    frag_out o;
-    apr_xml_elem *c;
-
-    o.p = p;
-    o.doc = doc;
-    o.parts = apr_array_make(p, 16, sizeof(const char *));
-    apr_xml_quote_elem(p, prop);        /* text and attribute values */
-    put_text(&o, &prop->first_cdata);
-    for (c = prop->first_child; c; c = c->next) {
-        char *used = apr_pcalloc(p, doc->namespaces->nelts + 1);
-        mark_ns(c, used);
-        put_elem(&o, c, NULL, used);
-        put_text(&o, &c->following_cdata);
-    }
-    return apr_array_pstrcat(p, o.parts, '\0');
-}
-
 MS_DECLARE(int) ms_proppatch_read(request_rec *r,
                                   const apr_array_header_t **out)
 {
     ms_req *rq;
     apr_array_header_t *ops;
-    apr_xml_doc *doc;
-    apr_xml_elem *e, *prop, *pe;
-    const char *why = NULL;
+    const char *why = NULL, *body;
+    apr_size_t len;
     int status;
 
     if (out)
@@ -390,39 +242,12 @@ MS_DECLARE(int) ms_proppatch_read(request_rec *r,
         *out = rq->ops;
         return OK;
     }
-    status = read_xml(r, &doc, &why);
+    status = read_body(r, &body, &len, &why);
+    if (!status)
+        status = ms_parse_proppatch(r->pool, body, len, max_props(rq), &ops,
+                                    &why);
     if (status)
         return refuse_body(r, status, why);
-    if (!doc || !is_dav(doc->root, "propertyupdate"))
-        return refuse_body(r, HTTP_BAD_REQUEST, "the body is not a "
-                           "DAV:propertyupdate document");
-    ops = apr_array_make(r->pool, 8, sizeof(ms_proppatch_op));
-    for (e = doc->root->first_child; e; e = e->next) {
-        int remove = is_dav(e, "remove");
-        if (!remove && !is_dav(e, "set"))
-            continue;           /* unknown elements are ignored */
-        for (prop = e->first_child; prop; prop = prop->next) {
-            if (!is_dav(prop, "prop"))
-                continue;
-            for (pe = prop->first_child; pe; pe = pe->next) {
-                ms_proppatch_op *op;
-                if (pe->ns == APR_XML_NS_NONE)
-                    return refuse_body(r, HTTP_BAD_REQUEST, apr_psprintf(
-                                       r->pool, "property <%s> has no "
-                                       "namespace (not supported)",
-                                       pe->name));
-                op = apr_array_push(ops);
-                op->remove = remove;
-                op->ns = APR_XML_GET_URI_ITEM(doc->namespaces, pe->ns);
-                op->name = pe->name;
-                op->lang = pe->lang;
-                op->value = remove ? NULL : inner_xml(r->pool, doc, pe);
-            }
-        }
-    }
-    if (!ops->nelts)
-        return refuse_body(r, HTTP_BAD_REQUEST, "DAV:propertyupdate holds "
-                           "no set or remove instruction");
     rq->ops = ops;
     ms_props_apply_rules(rq);
     *out = ops;
@@ -438,51 +263,16 @@ typedef struct {
     int noroot;         /* depth-noroot */
 } prefs;
 
-/* Trim spaces and tabs around [*b, *e). */
-static void trim(const char **b, const char **e)
-{
-    while (*b < *e && apr_isspace(**b))
-        (*b)++;
-    while (*e > *b && apr_isspace((*e)[-1]))
-        (*e)--;
-}
-
-static int token_is(const char *b, const char *e, const char *tok)
-{
-    apr_size_t n = strlen(tok);
-
-    return (apr_size_t)(e - b) == n && strncasecmp(b, tok, n) == 0;
-}
-
-/* One Prefer header: preferences separated by commas, each
- *     token [ BWS "=" BWS ( token / quoted-string ) ] *( ";" parameter )
- * (RFC 7240 section 2); the parameters are not used here. */
+/* One Prefer header (the parsing is the core's, ms_parse_prefer()). */
 static int prefer_one(void *data, const char *key, const char *value)
 {
     prefs *pr = data;
-    const char *p = value;
+    int minimal = 0;
 
     (void)key;
-    while (*p) {
-        const char *end = p + strcspn(p, ",");
-        const char *semi = memchr(p, ';', (apr_size_t)(end - p));
-        const char *pe = semi ? semi : end;
-        const char *eq = memchr(p, '=', (apr_size_t)(pe - p));
-        const char *nb = p, *ne = eq ? eq : pe;
-        const char *vb = eq ? eq + 1 : pe, *ve = pe;
-
-        trim(&nb, &ne);
-        trim(&vb, &ve);
-        if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
-            vb++;
-            ve--;
-        }
-        if (token_is(nb, ne, "return") && token_is(vb, ve, "minimal"))
-            pr->minimal = pr->asked_minimal = 1;
-        else if (token_is(nb, ne, "depth-noroot") && !eq)
-            pr->noroot = 1;
-        p = *end ? end + 1 : end;
-    }
+    ms_parse_prefer(value, &minimal, &pr->noroot);
+    if (minimal)
+        pr->minimal = pr->asked_minimal = 1;
     return 1;
 }
 

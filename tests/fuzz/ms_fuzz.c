@@ -7,8 +7,14 @@
  * sequence is allowed: refusals are fine, but whatever the calls, the
  * finished body must be a well-formed, namespace-correct XML document
  * (checked with apr_xml, which is expat) with a multistatus root whose
- * every response carries exactly one href.  A violation aborts, which
- * libFuzzer reports with the input that caused it.
+ * every response carries exactly one href; it is namespace-well-formed
+ * too (ms_xml_check_ns, what namespace-aware clients need); the headers
+ * are committed once, before the first byte; a body sent whole is exactly
+ * as long as the Content-Length it was committed with.  Hooks (prepare:
+ * hide, change a status, add a property; begin: declare, try to close and
+ * flush), write failures and several open handles at once are driven by
+ * the input too.  A violation aborts, which libFuzzer reports with the
+ * input that caused it.
  *
  *   make fuzz                  (builds tests/fuzz/ms_fuzz with clang)
  *   tests/fuzz/ms_fuzz -max_total_time=60 tests/fuzz/corpus
@@ -28,13 +34,54 @@
 typedef struct {
     char *body;
     apr_size_t len, cap;
+    int commits, writes, fail_at, failed;
+    apr_off_t length;
+    int hook;                   /* what the prepare hook does */
+    ms_doc *doc;
 } sink;
 
 static apr_status_t f_commit(void *baton, apr_off_t length)
 {
-    (void)baton;
-    (void)length;
+    sink *s = baton;
+
+    if (s->commits++ || s->writes) {
+        fprintf(stderr, "commit twice, or after a write\n");
+        abort();
+    }
+    s->length = length;
     return APR_SUCCESS;
+}
+
+static void f_prepare(void *baton, ms_response *resp)
+{
+    sink *s = baton;
+    const char *h = ms_doc_response_href(resp);
+
+    if (!s->hook || !h)
+        return;
+    if ((s->hook & 1) && strchr(h, 'h'))
+        ms_doc_hide(resp);
+    if ((s->hook & 2) && ms_doc_response_status(resp))
+        ms_doc_set_status(resp, 200 + s->hook % 400);
+    if (s->hook & 4)
+        ms_doc_prop_add(resp, "urn:hook", "added", 200, MS_VALUE_TEXT, "x");
+    if (s->hook & 8)
+        ms_doc_close(resp);     /* refused */
+}
+
+static void f_begin(void *baton)
+{
+    sink *s = baton;
+    ms_response *r = NULL;
+
+    if (!(s->hook & 16))
+        return;
+    ms_doc_declare_ns(s->doc, "urn:begin");
+    if (ms_doc_open(s->doc, "from-begin", 0, &r) == APR_SUCCESS) {
+        ms_doc_set_status(r, 200);
+        ms_doc_close(r);        /* refused: stays open */
+    }
+    ms_doc_flush(s->doc);       /* refused */
 }
 
 static apr_status_t f_write(void *baton, char *buf, apr_size_t len,
@@ -43,6 +90,16 @@ static apr_status_t f_write(void *baton, char *buf, apr_size_t len,
     sink *s = baton;
 
     (void)flush;
+    if (!s->commits) {
+        fprintf(stderr, "a write before the commit\n");
+        abort();
+    }
+    s->writes++;
+    if (s->fail_at && s->writes >= s->fail_at) {
+        free(buf);
+        s->failed = 1;
+        return APR_ECONNABORTED;
+    }
     if (s->len + len + 1 > s->cap) {
         s->cap = (s->len + len + 1) * 2;
         s->body = realloc(s->body, s->cap);
@@ -93,6 +150,17 @@ static void check_doc(apr_pool_t *pool, const sink *s)
                 s->body);
         abort();
     }
+    if (ms_xml_check_ns(pool, s->body, s->len, 0)) {
+        fprintf(stderr, "body not namespace-well-formed (%s):\n%.*s\n",
+                ms_xml_check_ns(pool, s->body, s->len, 0), (int)s->len,
+                s->body);
+        abort();
+    }
+    if (s->length >= 0 && (apr_off_t)s->len != s->length) {
+        fprintf(stderr, "Content-Length %ld, body %lu bytes\n",
+                (long)s->length, (unsigned long)s->len);
+        abort();
+    }
     if (doc->root->ns != APR_XML_NS_DAV_ID
         || strcmp(doc->root->name, "multistatus") != 0)
         abort();
@@ -122,13 +190,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     apr_pool_t *pool;
-    sink s = { NULL, 0, 0 };
+    sink s;
     ms_doc_io io;
     ms_doc_opts opts;
     ms_doc *doc;
+    ms_response *handles[4] = { NULL, NULL, NULL, NULL };
     ms_response *resp = NULL;
     cursor c;
-    int ops = 0;
+    int ops = 0, h = 0;
 
     if (!ready) {
         apr_initialize();
@@ -136,23 +205,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     apr_pool_create(&pool, NULL);
+    memset(&s, 0, sizeof(s));
     c.p = (const char *)data;
     c.end = (const char *)data + size;
     memset(&io, 0, sizeof(io));
     io.baton = &s;
     io.commit = f_commit;
     io.write = f_write;
+    io.prepare = f_prepare;
+    io.begin = f_begin;
     memset(&opts, 0, sizeof(opts));
     opts.base_path = "/base dir/";
     opts.origin = "http://example.org:8080";
     opts.absolute_uri = byte(&c) & 1;
     opts.buffer_size = (apr_size_t)byte(&c) * 64;
     opts.max_responses = (apr_size_t)(byte(&c) % 8);
+    s.hook = byte(&c);
+    s.fail_at = byte(&c) % 16;
     doc = ms_doc_create(pool, &io, &opts);
+    s.doc = doc;
 
     while (c.p < c.end && ops++ < 200) {
-        int op = byte(&c), st = 150 + byte(&c) * 2;
-        switch (op % 12) {
+        int op = byte(&c), st = byte(&c);
+        /* mostly 200..599 (every one reachable), sometimes out of range */
+        st = (st & 128) ? 200 + (st * 256 + byte(&c)) % 400 : 150 + st * 4;
+        /* several handles at once: the top bits pick one */
+        h = (op >> 6) & 3;
+        resp = handles[h];
+        switch (op % 15) {
         case 0:
             if (ms_doc_open(doc, arg(&c, pool), 0, &resp) != APR_SUCCESS)
                 resp = NULL;
@@ -180,6 +260,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (resp)
                 ms_doc_close(resp);
             resp = NULL;
+            /* an open href is one handle: forget every copy of it */
+            for (h = 0; h < 4; h++)
+                if (handles[h] == handles[(op >> 6) & 3])
+                    handles[h] = NULL;
+            break;
+        case 12:
+            ms_doc_add_status(doc, arg(&c, pool), st, (op & 16)
+                              ? arg(&c, pool) : NULL);
+            break;
+        case 13:
+            ms_doc_push(doc);
+            break;
+        case 14:
+            if (resp)
+                ms_doc_hide(resp);
             break;
         case 6:
             if (resp)
@@ -233,13 +328,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             else {
                 ms_doc_flush(doc);
-                resp = NULL;    /* flush closes every open response */
+                /* flush closes every open response */
+                memset(handles, 0, sizeof(handles));
+                resp = NULL;
             }
             break;
         }
+        if (op % 15 != 5 && !(op % 15 == 11 && !(op & 48)))
+            handles[(op >> 6) & 3] = resp;
     }
     ms_doc_finish(doc);
-    check_doc(pool, &s);
+    if (!s.failed)
+        check_doc(pool, &s);
     free(s.body);
     apr_pool_destroy(pool);
     return 0;

@@ -313,7 +313,7 @@ static void test_props(apr_pool_t *p)
     ms_doc *doc = new_doc(p, &s, "/", 0, 65536, 0);
     ms_response *r;
     const char *want =
-        HEAD " xmlns:ns1=\"urn:x&amp;&quot;y\" xmlns:C=\"urn:ietf:params:xml:"
+        HEAD " xmlns:ns1=\"urn:x&amp;y\" xmlns:C=\"urn:ietf:params:xml:"
         "ns:caldav\">"
         "<D:response><D:href>/f</D:href>"
         "<D:propstat><D:prop><D:displayname xml:lang=\"en-GB\">Tom &amp; "
@@ -328,7 +328,7 @@ static void test_props(apr_pool_t *p)
         "</D:response></D:multistatus>\n";
 
     ms_doc_open(doc, "/f", 0, &r);
-    CHECK(ms_doc_prop_add(r, "urn:x&\"y", "color", 404, MS_VALUE_NONE, NULL)
+    CHECK(ms_doc_prop_add(r, "urn:x&y", "color", 404, MS_VALUE_NONE, NULL)
           == APR_SUCCESS, "404 prop");
     CHECK(ms_doc_prop_add(r, "DAV:", "displayname", 200, MS_VALUE_TEXT,
                           "Tom & Jerry") == APR_SUCCESS, "text prop");
@@ -340,7 +340,7 @@ static void test_props(apr_pool_t *p)
                           "calendar-data", 200, MS_VALUE_NONE, NULL)
           == APR_SUCCESS, "caldav");
     /* moving the 404 property to 403 (what a hook does) */
-    CHECK(ms_doc_prop_add(r, "urn:x&\"y", "color", 403, MS_VALUE_NONE, NULL)
+    CHECK(ms_doc_prop_add(r, "urn:x&y", "color", 403, MS_VALUE_NONE, NULL)
           == APR_SUCCESS, "re-add");
     ms_doc_propstat_set_error(r, 403, "DAV:",
                               "cannot-modify-protected-property");
