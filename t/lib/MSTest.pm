@@ -117,6 +117,7 @@ use IO::Select ();
 use Time::HiRes qw(time sleep);
 use Test::Builder ();
 use XML::LibXML ();
+use MSTest::PerlLib ();     # Apache::TestMultiStatus from this tree's perl/lib
 use XML::LibXML::Reader ();
 use Apache::Test ();
 use Apache::TestRequest ();
@@ -180,6 +181,12 @@ sub ms_check_body {
     my $ok = eval { _schema()->validate($doc); 1 };
     return ($doc, "not valid against multistatus.rng: " . ($@ || 'unknown error'))
         unless $ok;
+    # The installed helper's checks (dogfooding, issue 12): the RFC 4918
+    # grammar, prefixes and declarations, one href form, no href twice;
+    # strict (the module's own output rules) unless the body is another
+    # server's (foreign => 1: mod_dav_fs in t/files.t).
+    my @p = Apache::TestMultiStatus::multistatus_problems($body, strict => !$opt{foreign});
+    return ($doc, @p) if @p;
     return ($doc);
 }
 

@@ -644,9 +644,14 @@ sub _resp_name {
 sub _href_problems {
     my ($ms, %opt) = @_;
     my (@p, %count, %forms);
-    for my $r (@{ $ms->{responses} }) {
+    my @rs = @{ $ms->{responses} };
+    for my $i (0 .. $#rs) {
+        my $r = $rs[$i];
+        # the truncation marker (RFC 5323, RFC 6578): a last response with
+        # 507 for the request-URI, which the listing may already hold
+        my $marker = $i == $#rs && $i > 0 && ($r->{code} // 0) == 507;
         for my $h (@{ $r->{hrefs} }) {
-            $count{$h}++;
+            $count{$h}++ unless $marker;
             push @{ $forms{ _href_form($h) } }, $h;
         }
     }
@@ -2172,7 +2177,9 @@ each response has an href and either a status or propstats (never both,
 never neither), each propstat a prop and a status, status lines are
 C<HTTP/1.1 NNN Reason> with NNN in 200..599 (1xx are never recorded);
 
-=item * no href appears in two responses (14.24), and every href of the
+=item * no href appears in two responses (14.24; a last response with 507, the
+truncation marker of RFC 5323 and RFC 6578, may repeat the request-URI), and
+every href of the
 body has the same form: all absolute paths or all absolute URIs (8.3);
 
 =item * the RELAX NG schema of that grammar, F<multistatus.rng>, installed
