@@ -17,6 +17,7 @@
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
  *   ms_parse.c   request bodies of the property methods, Prefer (used by
  *                the glue; calls ms_xml.c only)
+ */
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H
 
