@@ -68,25 +68,25 @@ char *ms_href_path_to(char *dst, const char *path, apr_size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)path;
-    apr_size_t i;
+    apr_size_t i = 0, j;
 
     HREF_READY();
-    for (i = 0; i < len; i++) {
-        unsigned char c = u[i];
-        if (path_raw[c]) {
-            /* copy the run of raw bytes in one go */
-            apr_size_t j = i + 1;
-            while (j < len && path_raw[u[j]])
-                j++;
-            memcpy(dst, u + i, j - i);
-            dst += j - i;
-            i = j - 1;
-        }
-        else {
-            *dst++ = '%';
-            *dst++ = hex[c >> 4];
-            *dst++ = hex[c & 15];
-        }
+    while (i < len) {
+        /* the run of bytes that stay as they are, four at a time, copied
+         * in one go (nearly every path is one run) */
+        for (j = i; j + 4 <= len && (path_raw[u[j]] & path_raw[u[j + 1]]
+                                     & path_raw[u[j + 2]]
+                                     & path_raw[u[j + 3]]); j += 4)
+            ;
+        while (j < len && path_raw[u[j]])
+            j++;
+        dst = ms_copy(dst, path + i, j - i);
+        if (j == len)
+            break;
+        *dst++ = '%';
+        *dst++ = hex[u[j] >> 4];
+        *dst++ = hex[u[j] & 15];
+        i = j + 1;
     }
     return dst;
 }

@@ -181,7 +181,12 @@ static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
         else {
             n = json_char(c, buf);
         }
-        put(w, buf, n);
+        if (room(w, n)) {       /* (not put(): its wide copies of short
+                                 * strings would read past buf) */
+            memcpy(w->p, buf, n);
+            w->p += n;
+        }
+        w->n += n;
         s += used;
         run = s;
         /* the next run of plain bytes, eight at a time */

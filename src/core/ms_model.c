@@ -93,8 +93,7 @@ void *ms_model_alloc_slow(ms_response *resp, apr_size_t n)
 char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len)
 {
     char *p = ms_model_alloc(resp, len + 1);
-    memcpy(p, s, len);
-    p[len] = '\0';
+    *ms_copy(p, s, len) = '\0';
     return p;
 }
 
@@ -550,8 +549,8 @@ int ms_doc_response_status(const ms_response *resp)
 /* What every call that carries a status checks: the response is usable,
  * the status is in 200..599, and status XOR propstat holds (@a propstat:
  * the call adds to the propstats; @a what names it in the log). */
-apr_status_t ms_model_check_status(ms_response *resp, int status,
-                                   int propstat, const char *what)
+apr_status_t ms_model_check_status_slow(ms_response *resp, int status,
+                                        int propstat, const char *what)
 {
     apr_status_t rv = ms_model_resp_usable(resp, 0);
 
@@ -676,6 +675,7 @@ void ms_doc_forbid(ms_response *resp, int status)
 {
     resp->status = ms_status_ok(status) ? status : 403;
     resp->ps_first = resp->ps_last = NULL;
+    resp->has = 0;
     resp->err = NULL;
     resp->desc = NULL;
     resp->desc_len = 0;

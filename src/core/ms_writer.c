@@ -35,22 +35,40 @@
 #include "ms_doc_int.h"
 
 
-static const char *status_line[600];
-static apr_size_t status_line_len[600];
+/* Per status, built once: the status line, and the two runs of markup
+ * around it that every response repeats (one copy instead of three):
+ *   href_status  "</D:href><D:status>HTTP/1.1 NNN Reason</D:status>"
+ *   prop_status  "</D:prop><D:status>HTTP/1.1 NNN Reason</D:status>" */
+typedef struct {
+    const char *s;
+    apr_size_t len;
+} piece;
+static piece status_line[600], href_status[600], prop_status[600];
 
 void ms_out_init(void)
 {
-    static char store[400 * 48];
+    static char store[400 * 3 * 96];
     char *p = store;
-    int s;
+    int s, n;
 
-    if (status_line[200])
+    if (status_line[200].s)
         return;
 
     for (s = 200; s < 600; s++) {
-        int n = apr_snprintf(p, 48, "HTTP/1.1 %d %s", s, ms_status_reason(s));
-        status_line[s] = p;
-        status_line_len[s] = (apr_size_t)n;
+        const char *reason = ms_status_reason(s);
+        n = apr_snprintf(p, 96, "HTTP/1.1 %d %s", s, reason);
+        status_line[s].s = p;
+        status_line[s].len = (apr_size_t)n;
+        p += n + 1;
+        n = apr_snprintf(p, 96, "</D:href><D:status>HTTP/1.1 %d %s"
+                         "</D:status>", s, reason);
+        href_status[s].s = p;
+        href_status[s].len = (apr_size_t)n;
+        p += n + 1;
+        n = apr_snprintf(p, 96, "</D:prop><D:status>HTTP/1.1 %d %s"
+                         "</D:status>", s, reason);
+        prop_status[s].s = p;
+        prop_status[s].len = (apr_size_t)n;
         p += n + 1;
     }
 }
@@ -142,7 +160,7 @@ static void put_href(ms_writer *w, const char *href, apr_size_t len,
 static void put_status(ms_writer *w, int status)
 {
     PUTS(w, "<D:status>");
-    put(w, status_line[status], status_line_len[status]);
+    put(w, status_line[status].s, status_line[status].len);
     PUTS(w, "</D:status>");
 }
 
@@ -184,26 +202,35 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
     const ms_prop *p;
 
     PUTS(w, "<D:response");
-    if (resp->err)
-        need_ns(w, resp->err->ns, stamp);
-    for (ps = resp->ps_first; ps; ps = ps->next) {
-        for (p = ps->first; p; p = p->next)
-            need_ns(w, p->qn->ns, stamp);
-        if (ps->err)
-            need_ns(w, ps->err->ns, stamp);
+    if (resp->doc->ns_late) {
+        if (resp->err)
+            need_ns(w, resp->err->ns, stamp);
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            for (p = ps->first; p; p = p->next)
+                need_ns(w, p->qn->ns, stamp);
+            if (ps->err)
+                need_ns(w, ps->err->ns, stamp);
+        }
     }
     PUTS(w, "><D:href>");
     put_href(w, resp->href, resp->href_len, resp->href_xml_len);
-    PUTS(w, "</D:href>");
     if (resp->status) {
-        put_status(w, resp->status);
+        put(w, href_status[resp->status].s, href_status[resp->status].len);
     }
     else {
+        PUTS(w, "</D:href>");
         for (ps = resp->ps_first; ps; ps = ps->next) {
             if (ms_propstat_empty(ps))
                 continue;
             PUTS(w, "<D:propstat><D:prop>");
             for (p = ps->first; p; p = p->next) {
+                if (p->frag && !p->lang) {
+                    /* "<P:name>value</P:name>", made when it was added */
+                    put(w, p->value - p->qn->open_len - 1,
+                        p->qn->open_len + 1 + p->value_len
+                        + p->qn->close_len);
+                    continue;
+                }
                 put(w, p->qn->open, p->qn->open_len);
                 if (p->lang) {
                     PUTS(w, " xml:lang=\"");
@@ -218,8 +245,7 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
                 put(w, p->value, p->value_len);
                 put(w, p->qn->close, p->qn->close_len);
             }
-            PUTS(w, "</D:prop>");
-            put_status(w, ps->status);
+            put(w, prop_status[ps->status].s, prop_status[ps->status].len);
             if (ps->err)
                 put_error(w, ps->err);
             if (ps->desc)

@@ -174,6 +174,56 @@ static APR_INLINE int all_plain(const unsigned char *u, apr_size_t len,
     return 1;
 }
 
+int ms_xml_text_copy(char *dst, const char *s, apr_size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    apr_size_t i;
+
+#if defined(__SSE2__)
+    if (len >= 16) {
+        /* check and copy a block at a time; the last block overlaps */
+        for (i = 0; i + 16 <= len; i += 16) {
+            if (!block_is_plain(u + i, 0))
+                return 0;
+            _mm_storeu_si128((__m128i *)(void *)(dst + i),
+                             _mm_loadu_si128((const __m128i *)(const void *)
+                                             (u + i)));
+        }
+        if (i < len) {
+            if (!block_is_plain(u + len - 16, 0))
+                return 0;
+            _mm_storeu_si128((__m128i *)(void *)(dst + len - 16),
+                             _mm_loadu_si128((const __m128i *)(const void *)
+                                             (u + len - 16)));
+        }
+        return 1;
+    }
+#endif
+    if (len >= 8) {
+        apr_uint64_t x;
+        for (i = 0; i + 8 <= len; i += 8) {
+            memcpy(&x, u + i, 8);
+            if (!word_is_plain(x, 0))
+                return 0;
+            memcpy(dst + i, &x, 8);
+        }
+        if (i < len) {
+            memcpy(&x, u + len - 8, 8);
+            if (!word_is_plain(x, 0))
+                return 0;
+            memcpy(dst + len - 8, &x, 8);
+        }
+        return 1;
+    }
+    READY();
+    for (i = 0; i < len; i++) {
+        if (u[i] >= 0x80 || text_cost[0][u[i]] != 1)
+            return 0;
+        dst[i] = (char)u[i];
+    }
+    return 1;
+}
+
 const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
                               apr_size_t *esc_len)
 {

@@ -26,6 +26,12 @@ void ms_xml_init(void);
 const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
                               apr_size_t *esc_len);
 
+/* The fast path of ms_xml_text_check() + ms_xml_text_to() for element
+ * text: copy @a len bytes of @a s to @a dst and return 1 when every byte is
+ * printable ASCII that needs no escaping (nearly every value); return 0
+ * otherwise (then @a dst holds garbage: take the slow path). */
+int ms_xml_text_copy(char *dst, const char *s, apr_size_t len);
+
 /* Write the escaped form of a checked text (& < > and CR as character
  * references; in attribute mode also " TAB LF). */
 char *ms_xml_text_to(char *dst, const char *s, apr_size_t len, int attr);

@@ -309,6 +309,25 @@ MS_DECLARE(apr_status_t) ms_prop_add(ms_response *resp, const char *ns,
     return ms_doc_prop_add(resp, ns, name, status, kind, value);
 }
 
+MS_DECLARE(const ms_qname *) ms_qname_get(request_rec *r, const char *ns,
+                                          const char *name)
+{
+    ms_doc *doc;
+
+    if (doc_for(r, &doc) != APR_SUCCESS)
+        return NULL;
+    return ms_doc_intern(doc, ns, name);
+}
+
+MS_DECLARE(apr_status_t) ms_prop_add_qname(ms_response *resp,
+                                           const ms_qname *qname, int status,
+                                           ms_value_kind kind,
+                                           const char *value)
+{
+    CHECK_RESP(resp);
+    return ms_doc_prop_add_qname(resp, qname, status, kind, value);
+}
+
 MS_DECLARE(apr_status_t) ms_prop_set_lang(ms_response *resp, const char *ns,
                                           const char *name, const char *lang)
 {
@@ -412,6 +431,8 @@ void ms_register_api(void)
     APR_REGISTER_OPTIONAL_FN(ms_response_set_error);
     APR_REGISTER_OPTIONAL_FN(ms_response_set_description);
     APR_REGISTER_OPTIONAL_FN(ms_prop_add);
+    APR_REGISTER_OPTIONAL_FN(ms_qname_get);
+    APR_REGISTER_OPTIONAL_FN(ms_prop_add_qname);
     APR_REGISTER_OPTIONAL_FN(ms_prop_set_lang);
     APR_REGISTER_OPTIONAL_FN(ms_propstat_set_description);
     APR_REGISTER_OPTIONAL_FN(ms_propstat_set_error);
