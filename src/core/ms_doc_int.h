@@ -217,6 +217,8 @@ struct ms_doc {
 
     char *scratch;              /* reused for href building */
     apr_size_t scratch_cap;
+    apr_size_t href_xml_len;    /* of the last href built (ms_href_build) */
+    apr_size_t origin_amps, base_amps;  /* their '&' (ms_href_base) */
 
     int preparing;              /* inside a prepare hook (+1 each), or the
                                  * begin hook (+MS_IN_BEGIN): no close */
@@ -323,7 +325,8 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
 
 /* Build the href of @a path (a decoded path, or an encoded href when
  * @a encoded) in the document's scratch buffer; on success *href points
- * into it (valid until the next call).  Returns a message on refusal. */
+ * into it (valid until the next call) and doc->href_xml_len is its length
+ * once XML-escaped.  Returns a message on refusal. */
 const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
                           const char **href, apr_size_t *href_len);
 

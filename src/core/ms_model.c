@@ -426,14 +426,30 @@ static APR_INLINE ms_response *find_open(ms_doc *doc, const char *href,
 }
 
 
+/* ms_doc_open() and ms_doc_open_ex(), inlined into each (once per
+ * response: a call less). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
+                                       int encoded, ms_response **out,
+                                       int *created);
+
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **out)
 {
-    return ms_doc_open_ex(doc, path, encoded, out, NULL);
+    return open_ex(doc, path, encoded, out, NULL);
 }
 
 apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
                             ms_response **out, int *created)
+{
+    return open_ex(doc, path, encoded, out, created);
+}
+
+static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
+                                       int encoded, ms_response **out,
+                                       int *created)
 {
     ms_response *resp;
     const char *href, *bad;
@@ -482,7 +498,7 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
     resp = response_new(doc);
     resp->href = ms_model_strdup(resp, href, href_len);
     resp->href_len = href_len;
-    resp->href_xml_len = ms_href_xml_len(href, href_len);
+    resp->href_xml_len = doc->href_xml_len;
     /* the decoded path is made on demand (hooks ask for it, few do) */
     resp->is_base = ms_href_same_resource(href, href_len, doc->base_href,
                                           doc->base_href_len);

@@ -152,7 +152,8 @@ static void test_values(apr_pool_t *p)
                 ms_doc *doc = new_doc(p, &s);
                 const ms_qname *q = ms_doc_intern(doc, "DAV:", "displayname");
                 ms_response *r;
-                char *v = apr_palloc(p, len + 4), *want;
+                char *v = apr_palloc(p, len + 4);
+                const char *want;
                 const char *ref;
                 apr_size_t i;
                 apr_status_t rv, rv2;
@@ -285,7 +286,7 @@ static void test_many_names(apr_pool_t *p)
     for (j = 0; j < 3; j++) {
         const char *a = strstr(s.body, apr_psprintf(p, "/d/r%d<", j));
         const char *e = a ? strstr(a, "</D:response>") : NULL;
-        char *resp = a && e ? apr_pstrndup(p, a, (apr_size_t)(e - a)) : "";
+        const char *resp = a && e ? apr_pstrndup(p, a, (apr_size_t)(e - a)) : "";
         for (i = 0; i < 70; i++) {
             const char *full = apr_psprintf(p, "<ns1:n%d>2</ns1:n%d>", i, i);
             const char *empty = apr_psprintf(p, "<ns1:n%d/>", i);
@@ -365,6 +366,79 @@ static void test_hrefs(apr_pool_t *p)
     }
 }
 
+/* Reference: "/d/" + @a path with "", "." and ".." segments resolved (the
+ * request-URI /d/ is the base; ".." never climbs above the root). */
+static const char *ref_resolve(apr_pool_t *p, const char *path)
+{
+    char *segs[64];
+    int n = 0, i;
+    char *copy = apr_pstrdup(p, path[0] == '/' ? path + 1
+                                : apr_pstrcat(p, "d/", path, NULL));
+    char *last, *seg = apr_strtok(copy, "/", &last);
+    apr_size_t len = strlen(path);
+    /* a path ending in "/", "/." or "/.." names a collection: the '/'
+     * before a dropped "." stays */
+    int trailing = (len && path[len - 1] == '/')
+                   || !strcmp(path, ".") || !strcmp(path, "..")
+                   || (len >= 2 && !strcmp(path + len - 2, "/."))
+                   || (len >= 3 && !strcmp(path + len - 3, "/.."));
+    const char *out = "";
+
+    for (; seg; seg = apr_strtok(NULL, "/", &last)) {
+        if (!strcmp(seg, "."))
+            continue;
+        if (!strcmp(seg, "..")) {
+            if (n)
+                n--;
+            continue;
+        }
+        segs[n++] = seg;
+    }
+    for (i = 0; i < n; i++)
+        out = apr_pstrcat(p, out, "/", segs[i], NULL);
+    if (!*out || trailing)
+        out = apr_pstrcat(p, out, "/", NULL);
+    return out;
+}
+
+/* Paths that need normalizing leave the one-pass encoder for the slow
+ * path; those that look like it but do not ("..a", ".a.") stay. */
+static void test_dot_segments(apr_pool_t *p)
+{
+    static const char *const seg[] = { ".", "..", "", ".a", "a.", "..a",
+                                       "...", "a" };
+    /* what goes before and after the segment */
+    static const char *const form[][2] = {
+        { "", "" }, { "", "/" }, { "x/", "" }, { "x/", "/y" }, { "/", "" },
+        { "/x/", "/y" }, { "", "/y" }, { "/", "/" }
+    };
+    apr_size_t i, k;
+
+    for (i = 0; i < sizeof(seg) / sizeof(seg[0]); i++) {
+        for (k = 0; k < sizeof(form) / sizeof(form[0]); k++) {
+            sink s;
+            ms_doc *doc = new_doc(p, &s);
+            ms_response *r;
+            const char *path = apr_pstrcat(p, form[k][0], seg[i],
+                                           form[k][1], NULL);
+            const char *want, *a;
+
+            if (!*path)
+                continue;
+            want = apr_pstrcat(p, "<D:href>", ref_resolve(p, path),
+                               "</D:href>", NULL);
+            CHECK(ms_doc_open(doc, path, 0, &r) == APR_SUCCESS, "open %s",
+                  path);
+            ms_doc_set_status(r, 200);
+            ms_doc_close(r);
+            ms_doc_finish(doc);
+            a = strstr(s.body, "<D:href>");
+            CHECK(a && !strncmp(a, want, strlen(want)),
+                  "href of '%s': %s, want %s", path, s.body, want);
+        }
+    }
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -376,6 +450,7 @@ int main(void)
     test_qnames(p);
     test_many_names(p);
     test_hrefs(p);
+    test_dot_segments(p);
     apr_pool_destroy(p);
     apr_terminate();
     printf("%d checks, %d failures\n", checks, failures);
