@@ -89,8 +89,10 @@ typedef struct ms_prop {
     const char *value;          /* ready to emit (escaped or checked) */
     apr_size_t value_len;
     ms_value_kind kind;
-    int frag;                   /* value sits in "<P:name>value</P:name>",
-                                 * rendered in one copy (ms_fill.c) */
+    const char *frag;           /* "<P:name>value</P:name>" around value,
+                                 * rendered in one copy (ms_fill.c), or
+                                 * NULL */
+    apr_size_t frag_len;
     const char *lang;           /* ready to emit, or NULL */
     apr_size_t lang_len;
     struct ms_prop *next;
@@ -397,7 +399,13 @@ static APR_INLINE void ms_model_unalloc(ms_response *resp, apr_size_t n)
 {
     resp->cur->used -= ALIGN(n);
 }
-char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len);
+static APR_INLINE char *ms_model_strdup(ms_response *resp, const char *s,
+                                        apr_size_t len)
+{
+    char *p = ms_model_alloc(resp, len + 1);
+    *ms_copy(p, s, len) = '\0';
+    return p;
+}
 
 /* What every call that carries a status checks: the response is usable,
  * the status is in 200..599, and status XOR propstat holds (@a propstat:

@@ -177,8 +177,16 @@ static APR_INLINE void prop_link(ms_response *resp, ms_prop *p, int status)
 {
     ms_propstat *ps = resp->ps_last;
 
-    if (!ps || ps->status != status)
+    if (!ps) {
+        /* the response's first property: its first propstat */
+        ps = ms_model_alloc(resp, sizeof(*ps));
+        memset(ps, 0, sizeof(*ps));
+        ps->status = status;
+        resp->ps_first = resp->ps_last = ps;
+    }
+    else if (ps->status != status) {
         ps = ms_model_propstat_get(resp, status);
+    }
     p->next = NULL;
     if (ps->last)
         ps->last->next = p;
@@ -253,7 +261,8 @@ static apr_status_t prop_put_any(ms_response *resp, ms_qn *qn, int status,
         resp->has |= qn->bit;
     }
     p->kind = kind;
-    p->frag = frag != NULL;
+    p->frag = frag;
+    p->frag_len = frag ? qn->open_len + 1 + vlen + qn->close_len : 0;
     p->value = frag ? frag + qn->open_len + 1 : NULL;
     p->value_len = vlen;
     prop_link(resp, p, status);
@@ -270,31 +279,47 @@ static APR_INLINE apr_status_t prop_put(ms_response *resp, ms_qn *qn,
                                         int status, ms_value_kind kind,
                                         const char *value)
 {
-    if (kind == MS_VALUE_TEXT && value && *value && qn->bit
-        && !(resp->has & qn->bit)) {
+    ms_prop *p;
+
+    if (!qn->bit || (resp->has & qn->bit))
+        return prop_put_any(resp, qn, status, kind, value);
+    if (kind == MS_VALUE_TEXT && value && *value) {
         apr_size_t len = strlen(value);
         apr_size_t size = sizeof(ms_prop) + qn->open_len + 1 + len
                           + qn->close_len + 1;
-        ms_prop *p = ms_model_alloc(resp, size);
-        char *v = ms_copy((char *)(p + 1), qn->open, qn->open_len);
+        char *f, *v;
 
+        p = ms_model_alloc(resp, size);
+        f = (char *)(p + 1);
+        v = ms_copy(f, qn->open, qn->open_len);
         *v++ = '>';
-        if (ms_xml_text_copy(v, value, len)) {
-            *ms_copy(v + len, qn->close, qn->close_len) = '\0';
-            p->qn = qn;
-            p->value = v;
-            p->value_len = len;
-            p->kind = kind;
-            p->frag = 1;
-            p->lang = NULL;
-            p->lang_len = 0;
-            resp->has |= qn->bit;
-            prop_link(resp, p, status);
-            return APR_SUCCESS;
+        if (!ms_xml_text_copy(v, value, len)) {
+            ms_model_unalloc(resp, size);   /* it was the last allocation */
+            return prop_put_any(resp, qn, status, kind, value);
         }
-        ms_model_unalloc(resp, size);   /* it was the last allocation */
+        *ms_copy(v + len, qn->close, qn->close_len) = '\0';
+        p->frag = f;
+        p->frag_len = (apr_size_t)(v - f) + len + qn->close_len;
+        p->value = v;
+        p->value_len = len;
     }
-    return prop_put_any(resp, qn, status, kind, value);
+    else if (kind == MS_VALUE_NONE) {
+        p = ms_model_alloc(resp, sizeof(*p));
+        p->frag = NULL;
+        p->frag_len = 0;
+        p->value = NULL;
+        p->value_len = 0;
+    }
+    else {
+        return prop_put_any(resp, qn, status, kind, value);
+    }
+    p->qn = qn;
+    p->kind = kind;
+    p->lang = NULL;
+    p->lang_len = 0;
+    resp->has |= qn->bit;
+    prop_link(resp, p, status);
+    return APR_SUCCESS;
 }
 
 apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,

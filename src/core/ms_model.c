@@ -90,12 +90,6 @@ void *ms_model_alloc_slow(ms_response *resp, apr_size_t n)
     return p;
 }
 
-char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len)
-{
-    char *p = ms_model_alloc(resp, len + 1);
-    *ms_copy(p, s, len) = '\0';
-    return p;
-}
 
 /* Inlined into ms_doc_open_ex (once per response: the render bench counts
  * its instructions). */

@@ -138,7 +138,7 @@ void ms_rules_apply_props(ms_response *resp)
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
-                p->frag = 0;
+                p->frag = NULL;
                 p->lang = NULL;
                 p->lang_len = 0;
             }
@@ -154,7 +154,7 @@ void ms_rules_apply_props(ms_response *resp)
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
-                p->frag = 0;
+                p->frag = NULL;
                 p->lang = NULL;
                 p->lang_len = 0;
                 prop_append(resp, p, 424);

@@ -77,20 +77,26 @@ void ms_out_init(void)
 
 
 /* Room for @a n more bytes in the current chunk. */
-static char *out_reserve(ms_doc *doc, apr_size_t n)
+static char *out_grow(ms_doc *doc, apr_size_t n);
+static APR_INLINE char *out_reserve(ms_doc *doc, apr_size_t n)
 {
+    if (doc->out_cap - doc->out_len < n)
+        return out_grow(doc, n);
+    return doc->out + doc->out_len;
+}
+
+static char *out_grow(ms_doc *doc, apr_size_t n)
+{
+    if (doc->out_len)
+        ms_out_ship(doc, 0);       /* leaves no buffer behind */
     if (doc->out_cap - doc->out_len < n) {
-        if (doc->out_len)
-            ms_out_ship(doc, 0);       /* leaves no buffer behind */
-        if (doc->out_cap - doc->out_len < n) {
-            apr_size_t cap = CHUNK_SIZE;
-            while (cap < n)
-                cap *= 2;
-            doc->out = realloc(doc->out, cap);
-            if (!doc->out)
-                abort();
-            doc->out_cap = cap;
-        }
+        apr_size_t cap = CHUNK_SIZE;
+        while (cap < n)
+            cap *= 2;
+        doc->out = realloc(doc->out, cap);
+        if (!doc->out)
+            abort();
+        doc->out_cap = cap;
     }
     return doc->out + doc->out_len;
 }
@@ -142,13 +148,12 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
 }
 
 
-static void put_href(ms_writer *w, const char *href, apr_size_t len,
-                     apr_size_t xml_len)
+static APR_INLINE void put_href(ms_writer *w, const char *href,
+                                apr_size_t len, apr_size_t xml_len)
 {
     if (room(w, xml_len)) {
         if (xml_len == len) {
-            memcpy(w->p, href, len);
-            w->p += len;
+            w->p = ms_copy(w->p, href, len);
         }
         else {
             w->p = ms_href_xml_to(w->p, href, len);
@@ -201,8 +206,11 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
     const ms_propstat *ps;
     const ms_prop *p;
 
-    PUTS(w, "<D:response");
-    if (resp->doc->ns_late) {
+    if (!resp->doc->ns_late) {
+        PUTS(w, "<D:response><D:href>");
+    }
+    else {
+        PUTS(w, "<D:response");
         if (resp->err)
             need_ns(w, resp->err->ns, stamp);
         for (ps = resp->ps_first; ps; ps = ps->next) {
@@ -211,8 +219,8 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
             if (ps->err)
                 need_ns(w, ps->err->ns, stamp);
         }
+        PUTS(w, "><D:href>");
     }
-    PUTS(w, "><D:href>");
     put_href(w, resp->href, resp->href_len, resp->href_xml_len);
     if (resp->status) {
         put(w, href_status[resp->status].s, href_status[resp->status].len);
@@ -226,9 +234,7 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
             for (p = ps->first; p; p = p->next) {
                 if (p->frag && !p->lang) {
                     /* "<P:name>value</P:name>", made when it was added */
-                    put(w, p->value - p->qn->open_len - 1,
-                        p->qn->open_len + 1 + p->value_len
-                        + p->qn->close_len);
+                    put(w, p->frag, p->frag_len);
                     continue;
                 }
                 put(w, p->qn->open, p->qn->open_len);

@@ -105,38 +105,6 @@ void ms_xml_init(void)
  * path during post_config, before any thread exists. */
 #define READY() do { if (!tables_ready) ms_xml_init(); } while (0)
 
-/* Eight bytes at a time: is there any byte that needs a look (a control
- * character, a non-ASCII byte, or one of & < > " )?  Exact as to
- * "whether", which is all the fast path needs. */
-#define ONES  APR_UINT64_C(0x0101010101010101)
-#define HIGHS APR_UINT64_C(0x8080808080808080)
-#define HAS_ZERO(x) (((x) - ONES) & ~(x) & HIGHS)
-#define HAS_BYTE(x, c) HAS_ZERO((x) ^ (ONES * (c)))
-
-static APR_INLINE int word_is_plain(apr_uint64_t x, int attr)
-{
-    return !((((x) - ONES * 0x20) & ~(x) & HIGHS)     /* < 0x20 */
-             | (x & HIGHS)                            /* >= 0x80 */
-             | HAS_BYTE(x, '&') | HAS_BYTE(x, '<') | HAS_BYTE(x, '>')
-             | (attr ? HAS_BYTE(x, '"') : 0));
-}
-
-#if defined(__SSE2__)
-/* Sixteen bytes at a time: a signed compare with 0x20 catches the control
- * characters and every byte >= 0x80 at once. */
-static APR_INLINE int block_is_plain(const unsigned char *p, int attr)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i m = _mm_or_si128(
-        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))),
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
-                     _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
-    if (attr)
-        m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-    return _mm_movemask_epi8(m) == 0;
-}
-#endif
 
 /* Is the whole text plain ASCII that needs no escaping?  Nearly every
  * value is; a block at a time, the last block overlapping the one before. */
@@ -149,10 +117,10 @@ static APR_INLINE int all_plain(const unsigned char *u, apr_size_t len,
 #if defined(__SSE2__)
     if (len >= 16) {
         for (i = 0; i + 16 <= len; i += 16) {
-            if (!block_is_plain(u + i, attr))
+            if (!ms_xml_block_plain(u + i, attr))
                 return 0;
         }
-        return i == len || block_is_plain(u + len - 16, attr);
+        return i == len || ms_xml_block_plain(u + len - 16, attr);
     }
 #endif
     if (len < 8) {
@@ -164,62 +132,12 @@ static APR_INLINE int all_plain(const unsigned char *u, apr_size_t len,
     }
     for (i = 0; i + 8 <= len; i += 8) {
         memcpy(&x, u + i, 8);
-        if (!word_is_plain(x, attr))
+        if (!ms_xml_word_plain(x, attr))
             return 0;
     }
     if (i < len) {
         memcpy(&x, u + len - 8, 8);
-        return word_is_plain(x, attr);
-    }
-    return 1;
-}
-
-int ms_xml_text_copy(char *dst, const char *s, apr_size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    apr_size_t i;
-
-#if defined(__SSE2__)
-    if (len >= 16) {
-        /* check and copy a block at a time; the last block overlaps */
-        for (i = 0; i + 16 <= len; i += 16) {
-            if (!block_is_plain(u + i, 0))
-                return 0;
-            _mm_storeu_si128((__m128i *)(void *)(dst + i),
-                             _mm_loadu_si128((const __m128i *)(const void *)
-                                             (u + i)));
-        }
-        if (i < len) {
-            if (!block_is_plain(u + len - 16, 0))
-                return 0;
-            _mm_storeu_si128((__m128i *)(void *)(dst + len - 16),
-                             _mm_loadu_si128((const __m128i *)(const void *)
-                                             (u + len - 16)));
-        }
-        return 1;
-    }
-#endif
-    if (len >= 8) {
-        apr_uint64_t x;
-        for (i = 0; i + 8 <= len; i += 8) {
-            memcpy(&x, u + i, 8);
-            if (!word_is_plain(x, 0))
-                return 0;
-            memcpy(dst + i, &x, 8);
-        }
-        if (i < len) {
-            memcpy(&x, u + len - 8, 8);
-            if (!word_is_plain(x, 0))
-                return 0;
-            memcpy(dst + len - 8, &x, 8);
-        }
-        return 1;
-    }
-    READY();
-    for (i = 0; i < len; i++) {
-        if (u[i] >= 0x80 || text_cost[0][u[i]] != 1)
-            return 0;
-        dst[i] = (char)u[i];
+        return ms_xml_word_plain(x, attr);
     }
     return 1;
 }
