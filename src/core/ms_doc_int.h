@@ -7,6 +7,7 @@
  * The core's files, lowest first; each calls only files above it in this
  * list, never one below (so there is no circle):
  *   ms_xml.c     characters: UTF-8 and XML checks, escaping, names, reasons
+ *   ms_xmlns.c   namespaces: names, fragments' prefixes, the fragment check
  *   ms_href.c    hrefs: percent-encoding, normalisation, building, decoding
  *   ms_ns.c      namespaces and interned qualified names, prefixes
  *   ms_model.c   responses: arenas, open, the ms_add_status store, refusals
@@ -16,7 +17,7 @@
  *   ms_writer.c  output: rendering, chunks, commit, streaming, the tail
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
  *   ms_parse.c   request bodies of the property methods, Prefer (used by
- *                the glue; calls ms_xml.c only)
+ *                the glue; calls ms_xml.c and ms_xmlns.c only)
  */
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H

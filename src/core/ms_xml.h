@@ -148,6 +148,27 @@ int ms_xml_is_ncname(const char *s);
  * subpool of @a pool (NULL: a root pool, for tests only). */
 int ms_xml_is_ncname_in(apr_pool_t *pool, const char *s);
 
+/* Is @a s a plausible language tag (BCP 47 shape: alnum and '-')? */
+int ms_xml_is_lang(const char *s);
+
+/* expat's verdict (through apr_xml) on @a frag as element content (only
+ * D: bound from outside): NULL when well-formed, else expat's message (in
+ * @a scratch). */
+const char *ms_xml_expat_wf(apr_pool_t *scratch, const char *frag,
+                            apr_size_t len);
+
+/* Is [s, s+len) an NCName?  ASCII by table, the rest as
+ * ms_xml_is_ncname_in() (in @a p). */
+int ms_xml_ncname_n(apr_pool_t *p, const char *s, apr_size_t len);
+
+/* Reason phrase for a status 200..599; unknown codes get the generic name
+ * of their class ("Success", "Redirection", "Client Error", "Server
+ * Error").  Never NULL for a valid status. */
+const char *ms_status_reason(int status);
+
+/* ---------------------------------------------------------------- */
+/* ms_xmlns.c: Namespaces in XML 1.0                                 */
+
 /* The two namespace names Namespaces in XML 1.0 reserves. */
 #define MS_XML_NS   "http://www.w3.org/XML/1998/namespace"
 #define MS_XMLNS_NS "http://www.w3.org/2000/xmlns/"
@@ -172,18 +193,10 @@ char *ms_xml_attr_decode(apr_pool_t *p, const char *v, apr_size_t len,
 const char *ms_xml_check_ns(apr_pool_t *pool, const char *text,
                             apr_size_t len, int fragment);
 
-/* Is @a s a plausible language tag (BCP 47 shape: alnum and '-')? */
-int ms_xml_is_lang(const char *s);
-
 /* Check that @a frag is well-formed element content using only the D:
  * prefix (bound to DAV:) and prefixes it declares.  NULL if fine, else a
  * message allocated in @a scratch. */
 const char *ms_xml_check_fragment(apr_pool_t *scratch, const char *frag,
                                   apr_size_t len);
-
-/* Reason phrase for a status 200..599; unknown codes get the generic name
- * of their class ("Success", "Redirection", "Client Error", "Server
- * Error").  Never NULL for a valid status. */
-const char *ms_status_reason(int status);
 
 #endif /* MS_XML_H */
