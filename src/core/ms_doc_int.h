@@ -191,6 +191,7 @@ struct ms_doc {
     ms_doc_rules rules;
     ms_qn **want;               /* rules.want, interned */
     apr_uint64_t want_bits;     /* their bits, when every one has one */
+    int rules_complete_only;    /* no propname, atomic or minimal rule */
     apr_size_t nqn;             /* names interned (the first 64 get bits) */
     apr_size_t mark;            /* last mark given to ms_qn.mark */
     qcache_entry qcache[QCACHE_SIZE];
@@ -470,9 +471,16 @@ void ms_model_light_release(ms_doc *doc);
 void ms_rules_apply_props(ms_response *resp);
 static APR_INLINE void ms_rules_apply(ms_response *resp)
 {
-    if (resp->is_base && resp->doc->rules.noroot)
+    const ms_doc *doc = resp->doc;
+
+    if (resp->is_base && doc->rules.noroot)
         resp->hidden = 1;
     if (resp->status || resp->hidden)
+        return;
+    /* only completeness to check, and every requested name answered */
+    if (doc->rules_complete_only
+        && (!doc->rules.nwant
+            || (doc->want_bits && !(doc->want_bits & ~resp->has))))
         return;
     ms_rules_apply_props(resp);
 }

@@ -43,6 +43,8 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
         }
     }
     doc->root_written = root_written;
+    doc->rules_complete_only = !rules->propname && !rules->atomic
+                               && !rules->minimal;
     /* with a bit for every requested name, "all answered" is one test */
     doc->want_bits = 0;
     for (i = 0; i < rules->nwant; i++) {

@@ -250,8 +250,14 @@ static apr_status_t open_response(request_rec *r, const char *path,
                                   int encoded, ms_response **resp)
 {
     ms_doc *doc;
-    apr_status_t rv = doc_for(r, &doc);
+    ms_req *rq;
+    apr_status_t rv;
 
+    /* once per response of a listing: the document that exists, at once */
+    if (r && !r->main && (rq = ms_req_find(r)) != NULL && rq->doc
+        && !rq->error_won)
+        return ms_doc_open(rq->doc, path, encoded, resp);
+    rv = doc_for(r, &doc);
     if (rv) {
         if (resp)
             *resp = NULL;
