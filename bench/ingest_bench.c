@@ -22,8 +22,9 @@
  *   api          the same responses registered by C calls (ms_doc_open,
  *                ms_doc_prop_add with text values, ms_doc_close): what the
  *                document costs without any parsing
- * Best of REPEAT runs (default 7).  PROFILE=1 runs the ingest of the
- * tokenizer only, once per shape (for valgrind --tool=callgrind).  The overhead estimate divides the
+ * Best of REPEAT runs (default 7).  SHAPE=prop or SHAPE=allprop runs one
+ * shape only; PROFILE=1 runs the ingest of the tokenizer only, once per
+ * shape, PROFILE=expat expat only (for valgrind --tool=callgrind).  The overhead estimate divides the
  * ingest time by mod_dav_fs's own time for the listing (MODDAV_MS, default
  * 76.2 ms: BENCHMARKS.md, section 2, 10,000 files, on this machine); it
  * scales with N.  Each run checks that N+1 responses were rendered.
@@ -394,15 +395,23 @@ int main(int argc, char **argv)
     for (i = 0; i < nn; i++) {
         int allprop;
         for (allprop = 0; allprop < 2; allprop++) {
-            sbuf b = listing(ns[i], allprop);
-            double te = -1, ti = -1, tx = -1, ta = -1, mb = b.len / 1e6;
+            const char *only = getenv("SHAPE");
+            sbuf b;
+            double te = -1, ti = -1, tx = -1, ta = -1, mb;
             long elements = 0;
             size_t out = 0, peak = 0, pk;
             /* the expat path is slow at 100k: fewer runs are enough */
             int rx = ns[i] > 20000 ? 2 : repeat;
 
+            if (only && strcmp(only, allprop ? "allprop" : "prop") != 0)
+                continue;
+            b = listing(ns[i], allprop);
+            mb = b.len / 1e6;
             if (getenv("PROFILE")) {
-                run_ingest(&b, ns[i], MS_INGEST_AUTO, &out, &pk);
+                if (strcmp(getenv("PROFILE"), "expat") == 0)
+                    run_expat(&b, &elements);
+                else
+                    run_ingest(&b, ns[i], MS_INGEST_AUTO, &out, &pk);
                 free(b.buf);
                 continue;
             }

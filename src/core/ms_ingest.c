@@ -62,6 +62,8 @@
 #define MAX_NS      1024        /* distinct namespace URIs in a body */
 #define MAX_QNAMES  10000       /* distinct property and error names */
 #define EXPAT_SEP   '\x01'      /* never in a name or a URI */
+#define NS_RECENT   4           /* namespaces looked up without hashing */
+#define QHINTS      32          /* property names remembered by place */
 
 /* ---------------------------------------------------------------- */
 /* Character classes (ASCII; bytes >= 0x80 are C_HI)                 */
@@ -76,6 +78,9 @@
 #define C_NAMEANY (C_NSTART | C_NAME | C_COLON | C_HI)
 
 static unsigned char cls[256];
+/* What decoding must look at: 1 in text (& CR), 2 in attribute values
+ * (& CR TAB LF). */
+static unsigned char dec_cls[256];
 static int cls_ready;
 
 static void cls_init(void)
@@ -103,6 +108,8 @@ static void cls_init(void)
         if (c >= 0x80)
             k |= C_HI;
         cls[c] = k;
+        dec_cls[c] = (unsigned char)((c == '&' || c == '\r') ? 3
+                                 : (c == '\t' || c == '\n') ? 2 : 0);
     }
     cls_ready = 1;
 }
@@ -158,6 +165,7 @@ typedef struct attr {
     apr_size_t val, val_len;
     const ns_ent *ns;
     int xmlns;                  /* a namespace declaration */
+    int slow;                   /* its name needs qname_check */
 } attr;
 
 typedef struct span {
@@ -208,6 +216,7 @@ struct ms_ingest {
     const char *note;
     apr_size_t notes;
     int skip;                   /* the response limit was reached */
+    int finished;               /* ms_ingest_done() was called */
     int mode;
 
     /* input */
@@ -222,6 +231,8 @@ struct ms_ingest {
     apr_size_t st_pos;          /* where reading goes on, */
     apr_size_t st_nattrs;       /* its attributes read, */
     apr_size_t st_qscan;        /* no closing quote before this */
+    apr_size_t st_colon;        /* its name's colon, */
+    int st_slow;                /* and whether qname_check must look */
     int state;
     int bom;                    /* a byte order mark was skipped */
 
@@ -242,10 +253,13 @@ struct ms_ingest {
     /* namespaces and names */
     apr_hash_t *ns_hash;
     apr_size_t ns_count;
+    ns_ent *ns_recent[4];
+    unsigned ns_next;
     const ns_ent *dav;
     const ns_ent *xml;
     qname **qtab;
     apr_size_t qcap, qcount;
+    qname *qhint[QHINTS];       /* by place in the response */
     apr_hash_t *slow_names;     /* non-ASCII names checked */
 
     /* the response being read */
@@ -291,8 +305,10 @@ static void *grow(void *p, apr_size_t *cap, apr_size_t need, apr_size_t size)
     return p;
 }
 
-#define GROW(ing, arr, n, cap, need) \
-    ((ing)->arr = grow((ing)->arr, &(ing)->cap, (need), sizeof(*(ing)->arr)))
+#define GROW(ing, arr, n, cap, need)                                     \
+    ((need) <= (ing)->cap ? (void)0                                       \
+     : (void)((ing)->arr = grow((ing)->arr, &(ing)->cap, (need),          \
+                                sizeof(*(ing)->arr))))
 
 static apr_off_t at(const ms_ingest *ing, const char *p)
 {
@@ -548,7 +564,18 @@ static const char *check_chars(const char *s, const char *e, int att,
                                const char **why)
 {
     const unsigned char ok = att ? C_ATT : C_TXT;
+#if defined(__SSE2__)
+    const char *s0 = s;
+#endif
 
+#if defined(__SSE2__)
+    /* short texts (most values) in one or two blocks, the last one
+     * overlapping the one before */
+    if (e - s >= 16 && e - s <= 32
+        && block_special(s, att ? '<' : ']') == 16
+        && block_special(e - 16, att ? '<' : ']') == 16)
+        return NULL;
+#endif
     while (s < e) {
         unsigned char c;
 #if defined(__SSE2__)
@@ -560,6 +587,9 @@ static const char *check_chars(const char *s, const char *e, int att,
         }
         if (s >= e)
             break;
+        if (e - s < 16 && e - 16 >= s0 && block_special(e - 16,
+                                                         att ? '<' : ']') == 16)
+            break;              /* the tail is clean */
 #endif
         c = (unsigned char)*s;
         if (cls[c] & ok) {
@@ -610,10 +640,11 @@ static apr_size_t decode_to(char *d, const char *s, apr_size_t len, int att)
     const char *e = s + len;
     char *d0 = d;
 
+    const unsigned char want = att ? 2 : 1;
+
     while (s < e) {
         const char *amp = s;
-        while (amp < e && *amp != '&' && *amp != '\r'
-               && !(att && (*amp == '\t' || *amp == '\n')))
+        while (amp < e && !(dec_cls[(unsigned char)*amp] & want))
             amp++;
         memcpy(d, s, (apr_size_t)(amp - s));
         d += amp - s;
@@ -704,12 +735,21 @@ static const char *qname_check(ms_ingest *ing, const char *s, apr_size_t len,
 static const ns_ent *ns_intern(ms_ingest *ing, const char *uri,
                                apr_size_t len, apr_off_t off)
 {
-    ns_ent *ns = apr_hash_get(ing->ns_hash, uri, (apr_ssize_t)len);
-    apr_size_t esc;
+    ns_ent *ns;
+    apr_size_t esc, i;
     char *p;
 
-    if (ns)
+    /* the same few declarations come on every response */
+    for (i = 0; i < NS_RECENT; i++) {
+        ns = ing->ns_recent[i];
+        if (ns && ns->len == len && memcmp(ns->uri, uri, len) == 0)
+            return ns;
+    }
+    ns = apr_hash_get(ing->ns_hash, uri, (apr_ssize_t)len);
+    if (ns) {
+        ing->ns_recent[ing->ns_next++ % NS_RECENT] = ns;
         return ns;
+    }
     if (ing->ns_count >= MAX_NS) {
         fail(ing, off, "more than %d distinct namespaces", MAX_NS);
         return NULL;
@@ -729,6 +769,7 @@ static const ns_ent *ns_intern(ms_ingest *ing, const char *uri,
     ns->dav = len == 4 && memcmp(uri, "DAV:", 4) == 0;
     apr_hash_set(ing->ns_hash, ns->uri, (apr_ssize_t)len, ns);
     ing->ns_count++;
+    ing->ns_recent[ing->ns_next++ % NS_RECENT] = ns;
     return ns;
 }
 
@@ -747,9 +788,17 @@ static apr_uint32_t qhash(const ns_ent *ns, const char *s, apr_size_t len)
 static const qname *q_intern(ms_ingest *ing, const ns_ent *ns,
                              const char *s, apr_size_t len, apr_off_t off)
 {
-    apr_uint32_t h = qhash(ns, s, len);
+    apr_uint32_t h;
     apr_size_t mask, i;
     qname *q;
+    /* a producer lists properties in the same order on every response:
+     * the name at this place last time is likely the one */
+    qname **hint = &ing->qhint[ing->nprops % QHINTS];
+
+    if (*hint && (*hint)->ns == ns && (*hint)->len == len
+        && memcmp((*hint)->name, s, len) == 0)
+        return *hint;
+    h = qhash(ns, s, len);
 
     if (!ing->qcap) {
         ing->qcap = 64;
@@ -761,7 +810,7 @@ static const qname *q_intern(ms_ingest *ing, const ns_ent *ns,
     for (i = h & mask; (q = ing->qtab[i]) != NULL; i = (i + 1) & mask) {
         if (q->hash == h && q->ns == ns && q->len == len
             && memcmp(q->name, s, len) == 0)
-            return q;
+            return *hint = q;
     }
     if (ing->qcount >= MAX_QNAMES) {
         fail(ing, off, "more than %d distinct property names", MAX_QNAMES);
@@ -773,6 +822,7 @@ static const qname *q_intern(ms_ingest *ing, const ns_ent *ns,
     q->len = len;
     q->hash = h;
     ing->qtab[i] = q;
+    *hint = q;
     if (++ing->qcount * 2 > ing->qcap) {
         qname **old = ing->qtab;
         apr_size_t ocap = ing->qcap, j;
@@ -1638,6 +1688,34 @@ static void elem_pop(ms_ingest *ing)
 /* ---------------------------------------------------------------- */
 /* The tokenizer                                                     */
 
+/* A qualified name at s, checked as it is scanned: its end; *colon the
+ * colon's index (0: none); *slow 1 when qname_check must look (a name
+ * beyond ASCII, or one that is wrong: qname_check says why). */
+static APR_INLINE const char *scan_qname(const char *s, const char *e,
+                                         apr_size_t *colon, int *slow)
+{
+    const char *p = s;
+    unsigned acc = 0, k;
+
+    *colon = 0;
+    while (p < e && ((k = cls[(unsigned char)*p]) & C_NAMEANY)) {
+        if (k & C_COLON) {
+            if (*colon || p == s)
+                acc |= C_HI;
+            *colon = (apr_size_t)(p - s);
+        }
+        acc |= k;
+        p++;
+    }
+    if (p > s && !(cls[(unsigned char)*s] & C_NSTART))
+        acc |= C_HI;
+    if (*colon && (s + *colon + 1 >= p
+                   || !(cls[(unsigned char)s[*colon + 1]] & C_NSTART)))
+        acc |= C_HI;
+    *slow = (acc & C_HI) != 0;
+    return p;
+}
+
 /* A name at s: its end (stops at the first byte that cannot be in one). */
 static APR_INLINE const char *name_end(const char *s, const char *e)
 {
@@ -1695,9 +1773,12 @@ static apr_status_t stag_done(ms_ingest *ing, const char *p, const char *nend,
     elem *e;
     long bi;
 
-    why = qname_check(ing, p + 1, qlen, &colon);
-    if (why)
-        return fail(ing, off, "not well-formed (%s)", why);
+    colon = ing->st_colon;
+    if (ing->st_slow) {
+        why = qname_check(ing, p + 1, qlen, &colon);
+        if (why)
+            return fail(ing, off, "not well-formed (%s)", why);
+    }
     /* namespace declarations first: they apply to the tag itself */
     for (i = 0; i < ing->nattrs; i++) {
         attr *a = &ing->attrs[i];
@@ -1707,9 +1788,11 @@ static apr_status_t stag_done(ms_ingest *ing, const char *p, const char *nend,
         char *v;
         const ns_ent *ns = NULL;
 
-        why = qname_check(ing, an, a->name_len, &a->colon);
-        if (why)
-            return fail(ing, at(ing, an), "not well-formed (%s)", why);
+        if (a->slow) {
+            why = qname_check(ing, an, a->name_len, &a->colon);
+            if (why)
+                return fail(ing, at(ing, an), "not well-formed (%s)", why);
+        }
         if (a->colon == 5 && memcmp(an, "xmlns", 5) == 0) {
             pre = an + 6;
             plen = a->name_len - 6;
@@ -1721,8 +1804,17 @@ static apr_status_t stag_done(ms_ingest *ing, const char *p, const char *nend,
         else
             continue;
         a->xmlns = 1;
-        v = tmp_get(ing, a->val_len * 4 + 1);
-        vlen = decode_to(v, av, a->val_len, 1);
+        for (vlen = 0; vlen < a->val_len; vlen++) {
+            if (dec_cls[(unsigned char)av[vlen]] & 2)
+                break;
+        }
+        if (vlen == a->val_len) {
+            v = (char *)av;             /* nothing to decode: read only */
+        }
+        else {
+            v = tmp_get(ing, a->val_len + 1);
+            vlen = decode_to(v, av, a->val_len, 1);
+        }
         if (plen == 3 && memcmp(pre, "xml", 3) == 0) {
             if (vlen != sizeof(XML_NS) - 1 || memcmp(v, XML_NS, vlen) != 0)
                 return fail(ing, at(ing, an), "the prefix xml bound to "
@@ -1802,7 +1894,7 @@ static apr_status_t stag_done(ms_ingest *ing, const char *p, const char *nend,
             if (a->colon == 3 && memcmp(an, "xml", 3) == 0) {
                 a->ns = ing->xml;
                 if (a->name_len == 8 && memcmp(an + 4, "lang", 4) == 0) {
-                    char *v = tmp_get(ing, a->val_len * 4 + 1);
+                    char *v = tmp_get(ing, a->val_len + 1);
                     apr_size_t vlen = decode_to(v, p + a->val, a->val_len, 1);
                     e->lang_off = names_put(ing, v, vlen);
                     e->lang_len = vlen;
@@ -1867,7 +1959,7 @@ static apr_size_t tok_stag(ms_ingest *ing, const char *p, const char *e)
         ing->nattrs = ing->st_nattrs;
     }
     else {
-        n = name_end(p + 1, e);
+        n = scan_qname(p + 1, e, &ing->st_colon, &ing->st_slow);
         if (n == e)
             return need_more(ing, p, e, 0);
         if (n == p + 1) {
@@ -1880,6 +1972,8 @@ static apr_size_t tok_stag(ms_ingest *ing, const char *p, const char *e)
     }
     for (;;) {
         const char *ws = s, *an, *ae, *q, *from;
+        apr_size_t colon;
+        int slow;
         attr *a;
 
         /* a resumed tag stops here too: remember where this attribute
@@ -1909,7 +2003,7 @@ static apr_size_t tok_stag(ms_ingest *ing, const char *p, const char *e)
         if (s == ws)
             break;              /* attributes need white space before */
         an = s;
-        ae = name_end(s, e);
+        ae = scan_qname(s, e, &colon, &slow);
         if (ae == e)
             return need_more(ing, p, e, 0);
         if (ae == an)
@@ -1952,7 +2046,8 @@ static apr_size_t tok_stag(ms_ingest *ing, const char *p, const char *e)
         a->val = (apr_size_t)(s + 1 - p);
         a->val_len = (apr_size_t)(q - s - 1);
         a->xmlns = 0;
-        a->colon = 0;
+        a->colon = colon;
+        a->slow = slow;
         s = q + 1;
     }
     ing->st_nend = 0;
@@ -1962,8 +2057,20 @@ static apr_size_t tok_stag(ms_ingest *ing, const char *p, const char *e)
 
 static apr_size_t tok_etag(ms_ingest *ing, const char *p, const char *e)
 {
-    const char *s = scan_from(ing, p, 2), *n, *gt;
+    const char *s, *n, *gt;
     const elem *top;
+
+    /* nearly always: the name of the open element, then '>' */
+    if (ing->depth) {
+        top = &ing->stack[ing->depth - 1];
+        if ((apr_size_t)(e - p) > top->name_len + 2
+            && p[2 + top->name_len] == '>'
+            && memcmp(p + 2, ing->names + top->name_off, top->name_len) == 0) {
+            gt = p + 2 + top->name_len;
+            goto matched;
+        }
+    }
+    s = scan_from(ing, p, 2);
 
     gt = memchr(s, '>', (apr_size_t)(e - s));
     if (!gt)
@@ -1987,6 +2094,7 @@ static apr_size_t tok_etag(ms_ingest *ing, const char *p, const char *e)
              ing->names + top->name_off);
         return 0;
     }
+matched:
     if (g_end(ing, p, (apr_size_t)(gt + 1 - p), 0, at(ing, p)))
         return 0;
     elem_pop(ing);
@@ -2245,8 +2353,17 @@ static const char *text_cut(const char *s, const char *e)
 static apr_size_t tok_text(ms_ingest *ing, const char *p, const char *e,
                            int final)
 {
-    const char *q = memchr(p, '<', (apr_size_t)(e - p));
-    const char *stop = q ? q : e, *why = NULL, *bad;
+    const char *q, *stop, *why = NULL, *bad;
+
+    /* the line end between two tags: nothing to check or keep outside
+     * a value */
+    if (e - p > 1 && p[1] == '<' && is_ws((unsigned char)*p)) {
+        if (ing->depth)
+            g_text(ing, p, 1, 1);
+        return ing->status ? 0 : 1;
+    }
+    q = memchr(p, '<', (apr_size_t)(e - p));
+    stop = q ? q : e;
 
     if (!q && !final) {
         stop = text_cut(p, e);
@@ -2798,12 +2915,14 @@ apr_status_t ms_ingest_feed(ms_ingest *ing, const char *buf, apr_size_t len)
 {
     if (ing->status)
         return ing->status;
+    if (ing->finished)
+        return MS_EFINISHED;
     if (!len)
         return APR_SUCCESS;
     return feed(ing, buf, len, 0);
 }
 
-apr_status_t ms_ingest_done(ms_ingest *ing)
+static apr_status_t done(ms_ingest *ing)
 {
     if (ing->status)
         return ing->status;
@@ -2829,6 +2948,18 @@ apr_status_t ms_ingest_done(ms_ingest *ing)
                         "body)");
     }
     return APR_SUCCESS;
+}
+
+apr_status_t ms_ingest_done(ms_ingest *ing)
+{
+    apr_status_t rv;
+
+    if (ing->finished)
+        return ing->status ? ing->status : APR_SUCCESS;
+    rv = done(ing);
+    ing->finished = 1;
+    ingest_cleanup(ing);        /* the buffers are not needed any more */
+    return rv;
 }
 
 const char *ms_ingest_error(const ms_ingest *ing)

@@ -68,8 +68,8 @@ typedef struct ms_ingest_opts {
 } ms_ingest_opts;
 
 /* A parser that registers what it reads on @a doc.  Allocated in @a pool;
- * its buffers are malloc'd and released by a cleanup of @a pool (or at
- * ms_ingest_done()). */
+ * its buffers are malloc'd, released at ms_ingest_done() or by a cleanup
+ * of @a pool. */
 ms_ingest *ms_ingest_create(apr_pool_t *pool, ms_doc *doc,
                             const ms_ingest_opts *opts);
 
@@ -82,7 +82,8 @@ apr_status_t ms_ingest_feed(ms_ingest *ing, const char *buf, apr_size_t len);
 
 /* The end of the body: checks that the document was complete.  Returns as
  * ms_ingest_feed().  The caller then finishes the document
- * (ms_doc_finish) or ends it with ms_doc_fail(doc, 500, error). */
+ * (ms_doc_finish) or ends it with ms_doc_fail(doc, 500, error).  Later
+ * calls of ms_ingest_feed() return MS_EFINISHED (or the refusal). */
 apr_status_t ms_ingest_done(ms_ingest *ing);
 
 /* Why the body was refused ("not well-formed (mismatched tag) at byte
