@@ -932,7 +932,19 @@ static void test_values(apr_pool_t *p)
         "<D:href>/no</D:href></X:y><D:status>HTTP/1.1 200 OK</D:status>"
         "</D:response><D:sync-token>t1</D:sync-token>" END;
     r = accepted(p, "unknown", b, "<D:href>/dav/u</D:href>", "/no");
-    CHECK(r.note != NULL, "a note");
+    CHECK(r.note && strstr(r.note, "{urn:x}y in DAV:response was left out"),
+          "note: %s", B(r.note));
+    free(r.body);
+    /* what the model has no place for is left out, and said so */
+    b = one_prop(p, "", "<nons>1</nons><D:kept a=\"1\">2</D:kept>");
+    r = accepted(p, "no namespace", b, "<D:kept>2</D:kept>", "nons");
+    CHECK(r.note && strstr(r.note, "property nons has no namespace"),
+          "note: %s", B(r.note));
+    free(r.body);
+    b = one_prop(p, "", "<D:kept a=\"1\">2</D:kept>");
+    r = accepted(p, "property attributes", b, "<D:kept>2</D:kept>", "a=");
+    CHECK(r.note && strstr(r.note, "attributes of property kept"),
+          "note: %s", B(r.note));
     free(r.body);
 }
 
