@@ -165,6 +165,10 @@ struct ms_doc {
 
     apr_hash_t *ns_by_uri;
     ms_ns *dav;
+    ms_ns *nons;                /* no namespace (made on first use) */
+    int nons_ok;                /* accept it: the ingest parser's documents
+                                 * (a producer's property without a
+                                 * namespace); the API refuses it */
     ms_ns *ns_first, *ns_last;
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     unsigned ns_generated;

