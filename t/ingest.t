@@ -17,7 +17,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use MSTest;
 
-plan tests => 77;
+plan tests => 80;
 
 # ------------------------------------------------------------ the tree
 my $docroot = Apache::Test::vars('documentroot');
@@ -148,6 +148,17 @@ for my $case (['allprop', $ALLPROP], ['prop', $PROP], ['propname', $PROPNAME]) {
     my @h = $doc ? map { $_->{href} } ms_responses($doc) : ();
     ok(!(grep { m{/private/} } @h), 'Hide: the denied folder is left out');
     ok((grep { m{/sub/$} } @h), 'Hide: the others are listed');
+}
+
+# a prepare hook (mod_ms_access_probe records the hrefs it is shown) on
+# mod_dav's responses
+{
+    my $res = propfind('/ms-acc-probe/ingest/', 1, $PROP);
+    my $doc = ms_207($res, 'ingest + hook: 207');
+    my @listed = $doc ? map { $_->{href} } ms_responses($doc) : ();
+    my @seen = map { split /,\s*/ } $res->header('X-MS-Seen');
+    ok(@listed >= 5, 'hook: mod_dav listed the tree (' . scalar(@listed) . ')');
+    is_deeply([sort @seen], [sort @listed], 'hook: the prepare hook saw every response of mod_dav');
 }
 
 # PROPPATCH and LOCK
