@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ingest_bench.c: throughput of the ingest parser (src/core/ms_ingest.c) on
+ * ingest_bench.c: throughput of the ingest parser (src/core/ms_ingest*.c) on
  * mod_dav_fs's own 207 bodies, against plain expat with namespaces.
  *
  *     ingest_bench [N ...]          (default: 10000 100000)

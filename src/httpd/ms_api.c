@@ -188,7 +188,7 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
 
 /* A request's document.  With @a f NULL (the C API), the MULTISTATUS filter
  * is inserted and output leaves through it; with @a f (the ingest filter,
- * mod_multistatus.c) output leaves via f->next and nothing is inserted. */
+ * ms_ingest_filter.c) output leaves via f->next and nothing is inserted. */
 static ms_doc *make_doc(ms_req *rq, ap_filter_t *f)
 {
     request_rec *r = rq->r;

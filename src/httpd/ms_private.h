@@ -117,6 +117,10 @@ void ms_register_api(void);
  * filter).  The caller checked that the request has no document yet. */
 ms_doc *ms_ingest_doc(request_rec *r, ap_filter_t *f);
 
+/* ms_ingest_filter.c: register the MULTISTATUS_INGEST filter and the hook
+ * that inserts it (MultiStatusIngest On). */
+void ms_ingest_register(void);
+
 /* ms_access.c: MultiStatusAccessCheck for one response, before the hooks:
  * hides it or turns it into a bare 403 when the user may not access its
  * URI.  Returns 1 when the response is still to be rendered. */

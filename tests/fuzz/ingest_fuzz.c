@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ingest_fuzz.c: libFuzzer target for the ingest parser (ms_ingest.c).
+ * ingest_fuzz.c: libFuzzer target for the ingest parser (ms_ingest*.c).
  *
  * The input is a producer's body, as is (the captured bodies of
  * tests/ingest/ are the seeds).  Each input is ingested three times into
