@@ -6,14 +6,8 @@
  *
  * It uses the DIRECT calls of include/mod_multistatus.h (ms_add_status,
  * ms_response_open, ...).  Nothing is linked: the symbols resolve from
- * mod_multistatus.so when httpd loads this module, so
- *
- *     LoadModule multistatus_module modules/mod_multistatus.so
- *
- * must come BEFORE
- *
- *     LoadModule ms_bulk_module modules/mod_ms_bulk.so
- *
+ * mod_multistatus.so when httpd loads this module, so "LoadModule
+ * multistatus_module" must come BEFORE "LoadModule ms_bulk_module"
  * (otherwise httpd stops with "undefined symbol: ms_...").  A module
  * that must also load without mod_multistatus uses the optional functions
  * instead: see mod_ms_props.c and ms_api_retrieve() in the header.

@@ -41,7 +41,8 @@
  *         Require all granted           #   and AddType etc. of the files
  *     </Directory>
  *     # optional: MultiStatusDepthInfinity On (default Off: 403)
- *     # optional: MsFilesTypeCache Off (default On: see files_type_of())
+ *     # optional: MsFilesTypeCache Off (default On: see files_type_of()
+ *     #           in ms_files_props.c)
  *
  * MsFilesRoot maps URLs to files during translate_name, the way Alias
  * does: /files/a/b.txt is the file /srv/files/a/b.txt.  So httpd itself
@@ -59,21 +60,16 @@
  *   PROPFIND  Depth 0, 1, and infinity when MultiStatusDepthInfinity On
  *   others    405 Method Not Allowed (the tree is read-only)
  *
- * Properties (DAV:), as mod_dav_fs computes them:
- *   resourcetype       <D:collection/> for a folder, empty for a file
- *   getcontentlength   files only
- *   getlastmodified    mtime, RFC 1123 ("Tue, 15 Nov 1994 12:45:26 GMT")
- *   creationdate       ISO 8601 in UTC ("1994-11-15T12:45:26Z"); Unix
- *                      keeps no creation time, so the inode change time,
- *                      as mod_dav_fs does
- *   getetag            "SIZE-MTIME" in hex, httpd's default ETag format
- *   getcontenttype     files: from a sub-request (mod_mime, AddType,
- *                      ForceType...), as mod_dav does, but one per
- *                      extension and folder (files_type_of()); left out
- *                      when httpd knows none; folders: httpd/unix-directory
- *   displayname        the last segment of the path (mod_dav_fs has none)
- *   supportedlock, lockdiscovery   empty: nothing here can be locked
+ * Properties (DAV:), as mod_dav_fs computes them, in ms_files_props.c:
+ * resourcetype, getcontentlength, getlastmodified, creationdate, getetag,
+ * getcontenttype, displayname, supportedlock, lockdiscovery.
  * The entry ".DAV" (mod_dav_fs' property store) is never listed.
+ *
+ * The module is two files and a private header: this one (configuration,
+ * the handler, the walk of a folder) and ms_files_props.c (one
+ * resource's response: its properties and their formatting); with apxs:
+ *
+ *     apxs -c -o mod_ms_files.so mod_ms_files.c ms_files_props.c
  */
 
 #include "httpd.h"
@@ -84,7 +80,6 @@
 #include "http_request.h"
 #include "mod_core.h"              /* ap_send_http_options() */
 
-#include "apr_hash.h"
 #include "apr_strings.h"
 #include "apr_file_info.h"
 #include "apr_portable.h"
@@ -101,7 +96,7 @@
 #include <sys/stat.h>
 #endif
 
-#include "mod_multistatus.h"
+#include "mod_ms_files.h"
 
 module AP_MODULE_DECLARE_DATA ms_files_module;
 
@@ -109,10 +104,6 @@ APLOG_USE_MODULE(ms_files);
 
 #define FILES_HANDLER  "ms-files"
 #define FILES_HIDDEN   ".DAV"     /* mod_dav_fs' state folder */
-
-/* What we stat; APR_FINFO_CTIME for creationdate. */
-#define FILES_FINFO (APR_FINFO_TYPE | APR_FINFO_SIZE | APR_FINFO_MTIME \
-                     | APR_FINFO_CTIME)
 
 /*
  * Configuration
@@ -234,481 +225,151 @@ static int files_translate(request_rec *r)
     }
     return OK;
 }
-
-/*
- * One resource: its properties
- */
-
-/* The properties this example knows (all in DAV:), one bit each.  Which of
- * them the client wants is decided once per request (files_wanted()): a
- * listing would otherwise ask ms_propfind_wants() the same nine questions
- * for every entry. */
-enum {
-    FP_RESOURCETYPE     = 1 << 0,
-    FP_GETCONTENTLENGTH = 1 << 1,
-    FP_GETLASTMODIFIED  = 1 << 2,
-    FP_CREATIONDATE     = 1 << 3,
-    FP_GETETAG          = 1 << 4,
-    FP_GETCONTENTTYPE   = 1 << 5,
-    FP_DISPLAYNAME      = 1 << 6,
-    FP_SUPPORTEDLOCK    = 1 << 7,
-    FP_LOCKDISCOVERY    = 1 << 8
-};
-
-static const struct {
-    const char *name;
-    unsigned int bit;
-} files_props[] = {
-    { "resourcetype",     FP_RESOURCETYPE },
-    { "getcontentlength", FP_GETCONTENTLENGTH },
-    { "getlastmodified",  FP_GETLASTMODIFIED },
-    { "creationdate",     FP_CREATIONDATE },
-    { "getetag",          FP_GETETAG },
-    { "getcontenttype",   FP_GETCONTENTTYPE },
-    { "displayname",      FP_DISPLAYNAME },
-    { "supportedlock",    FP_SUPPORTEDLOCK },
-    { "lockdiscovery",    FP_LOCKDISCOVERY }
-};
-
-typedef struct {
-    request_rec *r;
-    const char *base;     /* the request-URI, ending in '/' for a folder */
-    const ms_propfind *pf;
-    unsigned int wanted;  /* FP_* bits of the properties to report */
-    int names_only;       /* propname: the module drops values anyway */
-    int type_cache;       /* MsFilesTypeCache (see files_type_of()) */
-    int stop;             /* the module said stop (limit, client gone) */
-} files_ctx;
-
-/* ms_propfind_wants() is 1 for every name under allprop and propname, and
- * for the names listed in a prop request. */
-static unsigned int files_wanted(const ms_propfind *pf)
-{
-    unsigned int wanted = 0;
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(files_props) / sizeof(files_props[0]); i++) {
-        if (ms_propfind_wants(pf, "DAV:", files_props[i].name)) {
-            wanted |= files_props[i].bit;
-        }
-    }
-    return wanted;
-}
-
-/* Every API call returns APR_SUCCESS or an MS_E* code; this is what they
- * mean to a walker.  MS_EINVAL (a refused value: the module logged why)
- * concerns one item only: go on. */
-static void files_check(files_ctx *ctx, apr_status_t rv)
-{
-    if (rv == MS_ELIMIT        /* MultiStatusMaxResponses: the body says so */
-        || rv == MS_EABORTED   /* the client left: nothing is sent anymore */
-        || rv == MS_EFINISHED  /* too late for this body */
-        || rv == MS_EDISABLED) {   /* MultiStatus Off: see files_propfind */
-        ctx->stop = 1;
-    }
-}
-
-static void files_prop(files_ctx *ctx, ms_response *resp, const char *name,
-                       ms_value_kind kind, const char *value)
-{
-    files_check(ctx, ms_prop_add(resp, "DAV:", name, HTTP_OK,
-                                 ctx->names_only ? MS_VALUE_NONE : kind,
-                                 ctx->names_only ? NULL : value));
-}
-
-/*
- * Values.  ms_prop_add() copies what it is given, so they are formatted
- * into buffers on the caller's stack: no pool allocation, no
- * apr_psprintf() for each of the hundreds of thousands of values a big
- * listing holds.
- */
-
-#define FILES_NUM_LEN   21   /* 2^64 - 1 in decimal, and the NUL */
-#define FILES_ETAG_LEN  36   /* '"', 16 hex digits, '-', 16, '"', NUL */
-#define FILES_ISO_LEN   32   /* "1994-11-15T12:45:26Z" and room for odd
-                              * years */
-
-/* The digits of @a v, written backwards from the end of @a tmp, copied
- * to @a out with a NUL; returns the position of the NUL.  (Two loops with
- * a constant base: the compiler turns / 10 into a multiplication and / 16
- * into a shift, where a variable base would cost real divisions.) */
-static char *files_digits(char *out, const char *tmp, const char *t)
-{
-    apr_size_t len = (apr_size_t)(tmp + FILES_NUM_LEN - t);
-
-    memcpy(out, t, len);
-    out[len] = '\0';
-    return out + len;
-}
-
-/* @a v in decimal at @a out (room for FILES_NUM_LEN) */
-static char *files_dec(char *out, apr_uint64_t v)
-{
-    char tmp[FILES_NUM_LEN], *t = tmp + FILES_NUM_LEN;
-
-    do {
-        *--t = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return files_digits(out, tmp, t);
-}
-
-/* @a v in lower-case hex at @a out (room for FILES_NUM_LEN) */
-static char *files_hex(char *out, apr_uint64_t v)
-{
-    char tmp[FILES_NUM_LEN], *t = tmp + FILES_NUM_LEN;
-
-    do {
-        *--t = "0123456789abcdef"[v & 15];
-        v >>= 4;
-    } while (v);
-    return files_digits(out, tmp, t);
-}
-
-/* The ETag httpd's GET sends with the default FileETag (MTime Size):
- * "SIZE-MTIME", both in hex, MTIME in microseconds.  GET marks it weak
- * (W/) while the file is less than a second old; a validator for PROPFIND
- * need not. */
-static void files_etag(char *buf, const apr_finfo_t *fi)
-{
-    char *e = buf;
-
-    *e++ = '"';
-    e = files_hex(e, (apr_uint64_t)fi->size);
-    *e++ = '-';
-    e = files_hex(e, (apr_uint64_t)fi->mtime);
-    *e++ = '"';
-    *e = '\0';
-}
-
-static char *files_2digits(char *out, int v)
-{
-    out[0] = (char)('0' + v / 10);
-    out[1] = (char)('0' + v % 10);
-    return out + 2;
-}
-
-/* Date and time of day in UTC, as apr_time_exp_gmt() gives them but with
- * plain arithmetic: gmtime_r() (behind apr_time_exp_gmt()) takes a lock
- * and goes through the time zone code, which costs more than all the rest
- * of formatting an entry's two dates. */
-typedef struct {
-    int year;     /* e.g. 1994 */
-    int mon;      /* 1..12 */
-    int mday;     /* 1..31 */
-    int wday;     /* 0 = Sunday */
-    int hour, min, sec;
-} files_tm;
-
-static void files_gmtime(files_tm *tm, apr_time_t t)
-{
-    /* whole seconds truncated toward zero, as APR does */
-    apr_int64_t secs = t / APR_USEC_PER_SEC;
-    int days = (int)(secs / 86400), rem = (int)(secs % 86400);
-    int era, doe, yoe, doy, mp;   /* apr_time_t spans +-292,000 years:
-                                   * days fit an int */
-
-    if (rem < 0) {             /* before 1970: floor, not truncation */
-        rem += 86400;
-        days--;
-    }
-    tm->hour = rem / 3600;
-    tm->min = rem % 3600 / 60;
-    tm->sec = rem % 60;
-    tm->wday = (days % 7 + 11) % 7;   /* 1970-01-01: a Thursday */
-
-    /* Days since 1970-01-01 to a civil date, counting in 400-year eras of
-     * 146097 days from 0000-03-01: starting the year in March puts the leap
-     * day at its end, so months are regular: 153 days every 5 months. */
-    days += 719468;            /* 0000-03-01 .. 1970-01-01 */
-    era = (days >= 0 ? days : days - 146096) / 146097;
-    doe = days - era * 146097;                                /* 0..146096 */
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* 0..365 */
-    mp = (5 * doy + 2) / 153;                   /* 0 = March .. 11 = Feb */
-    tm->mday = doy - (153 * mp + 2) / 5 + 1;
-    tm->mon = mp < 10 ? mp + 3 : mp - 9;
-    tm->year = yoe + era * 400 + (tm->mon <= 2);
-}
-
-/* RFC 1123, as apr_rfc822_date() writes it (getlastmodified): "Tue, 15
- * Nov 1994 12:45:26 GMT".  @a buf has room for APR_RFC822_DATE_LEN. */
-static void files_rfc1123(char *buf, apr_time_t t)
-{
-    static const char days[] = "SunMonTueWedThuFriSat";
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    files_tm tm;
-    char *e = buf;
-
-    files_gmtime(&tm, t);
-    if (tm.year < 0 || tm.year > 9999) {   /* not from this world */
-        apr_rfc822_date(buf, t);
-        return;
-    }
-    memcpy(e, days + 3 * tm.wday, 3);
-    e += 3;
-    *e++ = ',';
-    *e++ = ' ';
-    e = files_2digits(e, tm.mday);
-    *e++ = ' ';
-    memcpy(e, months + 3 * (tm.mon - 1), 3);
-    e += 3;
-    *e++ = ' ';
-    e = files_2digits(e, tm.year / 100);
-    e = files_2digits(e, tm.year % 100);
-    *e++ = ' ';
-    e = files_2digits(e, tm.hour);
-    *e++ = ':';
-    e = files_2digits(e, tm.min);
-    *e++ = ':';
-    e = files_2digits(e, tm.sec);
-    memcpy(e, " GMT", 5);      /* with the NUL */
-}
-
-/* ISO 8601 in UTC, the form RFC 4918 gives creationdate:
- * "1994-11-15T12:45:26Z".  @a buf has room for FILES_ISO_LEN. */
-static void files_iso8601(char *buf, apr_time_t t)
-{
-    files_tm tm;
-    char *e = buf;
-
-    files_gmtime(&tm, t);
-    if (tm.year < 0 || tm.year > 9999) {   /* not from this world */
-        apr_snprintf(buf, FILES_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                     tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec);
-        return;
-    }
-    e = files_2digits(e, tm.year / 100);
-    e = files_2digits(e, tm.year % 100);
-    *e++ = '-';
-    e = files_2digits(e, tm.mon);
-    *e++ = '-';
-    e = files_2digits(e, tm.mday);
-    *e++ = 'T';
-    e = files_2digits(e, tm.hour);
-    *e++ = ':';
-    e = files_2digits(e, tm.min);
-    *e++ = ':';
-    e = files_2digits(e, tm.sec);
-    *e++ = 'Z';
-    *e = '\0';
-}
-
-/*
- * getcontenttype
- */
-
-/* The content type httpd gives the resource at @a uri (unescaped), found
- * the way mod_dav finds it: a GET sub-request, which runs translate_name
- * (ours), the <Location> and <Directory> walks and mod_mime, but no
- * handler.  NULL when httpd knows none (no extension mod_mime knows, no
- * ForceType). */
-static const char *files_content_type(request_rec *r, const char *uri,
-                                      apr_pool_t *p)
-{
-    request_rec *rr;
-    const char *type = NULL;
-
-    /* the sub-request decodes its URI: hand it an encoded one */
-    rr = ap_sub_req_lookup_uri(ap_escape_uri(p, uri), r, NULL);
-    if (rr->content_type) {
-        type = apr_pstrdup(p, rr->content_type);
-    }
-    ap_destroy_sub_req(rr);   /* frees its pool: constant memory */
-    return type;
-}
-
-/* The part of a file name mod_mime reads the type from: all its
- * extensions ("a.tar.gz" -> "tar.gz"; "" for none).  As mod_mime does,
- * leading dots belong to the base name (".png" is a hidden file called
- * png, without extension), the base name ends at the next dot, and every
- * dot-separated part after it is an extension.  So two names of one key
- * get the same answer from mod_mime. */
-static const char *files_type_key(const char *name)
-{
-    const char *dot;
-
-    while (*name == '.') {
-        name++;
-    }
-    dot = strchr(name, '.');
-    return dot ? dot + 1 : "";
-}
-
-/* Most keys a folder's cache holds: past it, members of new keys get a
- * sub-request each, so that a folder of odd names cannot grow memory. */
-#define FILES_TYPES_MAX 256
-
-/* The content type of the member @a name (at @a path, relative to the
- * request-URI) of a folder whose types found so far are in @a types (NULL:
- * no cache, ask httpd).
- *
- * The sub-request is the costly part of a listing (about as much as all
- * the rest of an entry), and its answer rarely differs between members:
- * they share their folder's configuration (<Directory>, .htaccess,
- * ForceType), and mod_mime goes by the extensions only.  So the first
- * member of each extension key makes the real sub-request, and the others
- * of that key in the same folder reuse its answer.
- *
- * What this cannot see is configuration that picks particular names:
- * <Files>, <FilesMatch>, <LocationMatch> (or <If>, RewriteRule [T=]) that
- * set a type for some names of an extension and not for others, or
- * mod_mime_magic, which reads the type from the content.  There every
- * member of the key gets the type of the first one listed;
- * "MsFilesTypeCache Off" gives each file its own sub-request, as mod_dav
- * does. */
-static const char *files_type_of(files_ctx *ctx, apr_hash_t *types,
-                                 const char *path, const char *name,
-                                 apr_pool_t *p)
-{
-    const char *key, *type;
-    apr_pool_t *tp;
-
-    if (types) {
-        key = files_type_key(name);
-        type = apr_hash_get(types, key, APR_HASH_KEY_STRING);
-        if (type) {
-            return *type ? type : NULL;   /* "": httpd knows none */
-        }
-    }
-    /* the sub-request wants the URL path */
-    if (path[0] != '/') {
-        path = apr_pstrcat(p, ctx->base, path, NULL);
-    }
-    type = files_content_type(ctx->r, path, p);
-    if (!types) {
-        return type;
-    }
-    if (apr_hash_count(types) < FILES_TYPES_MAX) {
-        /* the folder's pool: it lives as long as the cache */
-        tp = apr_hash_pool_get(types);
-        apr_hash_set(types, apr_pstrdup(tp, key), APR_HASH_KEY_STRING,
-                     apr_pstrdup(tp, type ? type : ""));
-    }
-    return type;
-}
-
-/*
- * One response
- */
-
-/* Report the resource at @a path (unescaped; absolute, or relative to the
- * request-URI; a collection's ends in '/'), of file info @a fi, named
- * @a name, and close its response at once: it is rendered (and, past
- * MultiStatusBufferSize, sent) now, and its memory freed.  @a types: the
- * folder's content-type cache (NULL for none).  @a p is the caller's
- * scratch pool for this entry.  Returns what ms_response_open() said. */
-static apr_status_t files_report(files_ctx *ctx, const char *path,
-                                 const char *name, const apr_finfo_t *fi,
-                                 apr_hash_t *types, apr_pool_t *p)
-{
-    ms_response *resp;
-    apr_status_t rv;
-    int dir = fi->filetype == APR_DIR;
-    unsigned int want = ctx->wanted;
-    char num[FILES_NUM_LEN], etag[FILES_ETAG_LEN];
-    char modified[APR_RFC822_DATE_LEN], created[FILES_ISO_LEN];
-
-    /* The module percent-encodes the path ("a b" -> a%20b).  A member's is
-     * relative to the request-URI ("a b" under /dir/ is /dir/a%20b): the
-     * module encodes the request-URI's part once per request, not for
-     * every member. */
-    if ((rv = ms_response_open(ctx->r, path, &resp)) != APR_SUCCESS) {
-        files_check(ctx, rv);
-        return rv;
-    }
-
-    /* Compute only what was asked for.  Properties asked for that we do
-     * not add (getcontentlength of a folder, an unknown name) are answered
-     * 404 by the module. */
-    if (want & FP_RESOURCETYPE) {
-        /* D: is always bound to DAV:; a file's resourcetype is empty */
-        files_prop(ctx, resp, "resourcetype",
-                   dir ? MS_VALUE_XML : MS_VALUE_NONE,
-                   dir ? "<D:collection/>" : NULL);
-    }
-    if (!dir && (want & FP_GETCONTENTLENGTH)) {
-        files_dec(num, (apr_uint64_t)fi->size);
-        files_prop(ctx, resp, "getcontentlength", MS_VALUE_TEXT, num);
-    }
-    if (want & FP_GETLASTMODIFIED) {
-        files_rfc1123(modified, fi->mtime);
-        files_prop(ctx, resp, "getlastmodified", MS_VALUE_TEXT, modified);
-    }
-    if (want & FP_CREATIONDATE) {
-        files_iso8601(created, fi->ctime);
-        files_prop(ctx, resp, "creationdate", MS_VALUE_TEXT, created);
-    }
-    if (want & FP_GETETAG) {
-        files_etag(etag, fi);
-        files_prop(ctx, resp, "getetag", MS_VALUE_TEXT, etag);
-    }
-    if (want & FP_GETCONTENTTYPE) {
-        /* not for propname, where the value would be dropped */
-        const char *type = dir ? DIR_MAGIC_TYPE
-                         : ctx->names_only ? ""
-                         : files_type_of(ctx, types, path, name, p);
-
-        if (type) {
-            files_prop(ctx, resp, "getcontenttype", MS_VALUE_TEXT, type);
-        }
-    }
-    if (want & FP_DISPLAYNAME) {
-        /* text: the module escapes it; a name that is not UTF-8 is
-         * refused (and logged), the property is then left out */
-        files_prop(ctx, resp, "displayname", MS_VALUE_TEXT, name);
-    }
-    if (want & FP_SUPPORTEDLOCK) {
-        files_prop(ctx, resp, "supportedlock", MS_VALUE_NONE, NULL);
-    }
-    if (want & FP_LOCKDISCOVERY) {
-        files_prop(ctx, resp, "lockdiscovery", MS_VALUE_NONE, NULL);
-    }
-
-    /* Rendered now; the handle is invalid afterwards. */
-    files_check(ctx, ms_response_close(resp));
-    return APR_SUCCESS;
-}
-
 /*
  * The walk
  */
 
-/* @a dir (@a dlen bytes) then @a name (@a nlen) and, with @a slash, a
- * '/', in @a p: apr_pstrcat() would measure every part again, for every
- * member of a listing. */
-static char *files_join(apr_pool_t *p, const char *dir, apr_size_t dlen,
-                        const char *name, apr_size_t nlen, int slash)
-{
-    char *s = apr_palloc(p, dlen + nlen + 2);
+/* A path with room after it for one member's name: the walk writes each
+ * member's name there in turn, so listing a folder of any size takes one
+ * buffer, not a string per member.  len counts the path and its final
+ * '/' (none after "", the request-URI's own relative path). */
+typedef struct {
+    char *s;
+    apr_size_t len;
+    apr_size_t size;
+} files_path;
 
-    memcpy(s, dir, dlen);
-    memcpy(s + dlen, name, nlen);
-    if (slash) {
-        s[dlen + nlen++] = '/';
+static void files_path_init(files_path *fp, const char *s, apr_size_t len,
+                            apr_pool_t *p)
+{
+    fp->size = len + 1 + 256 + 2;   /* names of up to 255 bytes (NAME_MAX
+                                     * of most file systems), '/', NUL */
+    fp->s = apr_palloc(p, fp->size);
+    memcpy(fp->s, s, len);
+    if (len && s[len - 1] != '/') {
+        fp->s[len++] = '/';
     }
-    s[dlen + nlen] = '\0';
-    return s;
+    fp->len = len;
+    fp->s[len] = '\0';
+}
+
+/* The path of the member @a name (@a nlen bytes), with a '/' after it
+ * when @a slash; valid until the next call. */
+static const char *files_path_member(files_path *fp, const char *name,
+                                     apr_size_t nlen, int slash,
+                                     apr_pool_t *p)
+{
+    char *s;
+
+    if (fp->len + nlen + 2 > fp->size) {   /* longer than any before */
+        fp->size = 2 * (fp->len + nlen + 2);
+        s = apr_palloc(p, fp->size);
+        memcpy(s, fp->s, fp->len);
+        fp->s = s;
+    }
+    memcpy(fp->s + fp->len, name, nlen);
+    if (slash) {
+        fp->s[fp->len + nlen++] = '/';
+    }
+    fp->s[fp->len + nlen] = '\0';
+    return fp->s;
+}
+
+/* A folder open for reading. */
+typedef struct {
+    apr_dir_t *dir;
+#ifdef FILES_STATAT
+    DIR *d;               /* the same, as the system has it */
+#endif
+    apr_finfo_t dirent;   /* what apr_dir_read() fills */
+} files_dir;
+
+static apr_status_t files_dir_open(files_dir *fd, const char *fs,
+                                   apr_pool_t *p)
+{
+    apr_status_t rv = apr_dir_open(&fd->dir, fs, p);
+
+#ifdef FILES_STATAT
+    fd->d = NULL;
+    if (rv == APR_SUCCESS) {
+        apr_os_dir_t *d;
+
+        if (apr_os_dir_get(&d, fd->dir) == APR_SUCCESS) {
+            fd->d = d;
+        }
+    }
+#endif
+    return rv;
+}
+
+/* The name of the next member of @a fd, NULL at the end; *link says
+ * whether it is a symbolic link.  Where POSIX is there, readdir(): it
+ * hands out each name in the open folder's own buffer, where
+ * apr_dir_read() copies every name into the folder's pool, which then
+ * grows with the folder (1.6 MB for 100,000 files).  (readdir() is safe
+ * in threads that read different folders.) */
+static const char *files_dir_read(files_dir *fd, int *link)
+{
+    apr_status_t rv;
+
+#ifdef FILES_STATAT
+    if (fd->d) {
+        struct dirent *e = readdir(fd->d);
+        struct stat st;
+
+        if (!e) {
+            return NULL;   /* the end (or an error: the listing ends too) */
+        }
+#ifdef DT_LNK
+        if (e->d_type != DT_UNKNOWN) {   /* most file systems say */
+            *link = e->d_type == DT_LNK;
+            return e->d_name;
+        }
+#endif
+        *link = fstatat(dirfd(fd->d), e->d_name, &st, AT_SYMLINK_NOFOLLOW)
+                == 0 && S_ISLNK(st.st_mode);
+        return e->d_name;
+    }
+#endif
+    rv = apr_dir_read(&fd->dirent, APR_FINFO_NAME | APR_FINFO_TYPE, fd->dir);
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+        return NULL;       /* APR_ENOENT: the end */
+    }
+    *link = (fd->dirent.valid & APR_FINFO_TYPE)
+            && fd->dirent.filetype == APR_LNK;
+    return fd->dirent.name;
+}
+
+/* As files_dir_read(), without ".", ".." and FILES_HIDDEN. */
+static const char *files_dir_next(files_dir *fd, int *link)
+{
+    const char *name;
+
+    do {
+        name = files_dir_read(fd, link);
+    } while (name && name[0] == '.'
+             && (!name[1] || !strcmp(name, "..")
+                 || !strcmp(name, FILES_HIDDEN)));
+    return name;
 }
 
 /* The file info of the member @a name (@a len bytes) of the open folder
- * @a dir (path @a fs, @a fs_len bytes, ending in '/'), its target for a symbolic link: what apr_stat(FILES_FINFO)
- * gives.  Where POSIX.1-2008 is there, fstatat() relative to the open
- * folder: the kernel then looks up one name, not every segment of the
- * path again, and that lookup is the largest single cost of a listing
- * (more than the whole 207 rendering).  mtime and ctime get their
- * microseconds as APR gives them: getetag must equal the ETag of a GET. */
-static apr_status_t files_stat(apr_finfo_t *fi, apr_dir_t *dir,
-                               const char *fs, apr_size_t fs_len,
-                               const char *name, apr_size_t len,
-                               apr_pool_t *p)
+ * @a fd (path in @a fs), its target for a symbolic link: what
+ * apr_stat(FILES_FINFO) gives.  Where POSIX.1-2008 is there, fstatat()
+ * relative to the open folder: the kernel then looks up one name, not
+ * every segment of the path again, and that lookup is the largest single
+ * cost of a listing (more than the whole 207 rendering).  mtime and ctime
+ * get their microseconds as APR gives them: getetag must equal the ETag
+ * of a GET. */
+static apr_status_t files_stat(apr_finfo_t *fi, files_dir *fd,
+                               files_path *fs, const char *name,
+                               apr_size_t len, apr_pool_t *p)
 {
 #ifdef FILES_STATAT
-    apr_os_dir_t *d;
     struct stat st;
 
-    if (apr_os_dir_get(&d, dir) == APR_SUCCESS) {
-        if (fstatat(dirfd(d), name, &st, 0) != 0) {
+    if (fd->d) {
+        if (fstatat(dirfd(fd->d), name, &st, 0) != 0) {
             return APR_FROM_OS_ERROR(errno);
         }
         memset(fi, 0, sizeof(*fi));
@@ -723,82 +384,70 @@ static apr_status_t files_stat(apr_finfo_t *fi, apr_dir_t *dir,
                     + st.st_ctim.tv_nsec / 1000;
         return APR_SUCCESS;
     }
+#else
+    (void)fd;
 #endif
-    return apr_stat(fi, files_join(p, fs, fs_len, name, len, 0), FILES_FINFO,
+    return apr_stat(fi, files_path_member(fs, name, len, 0, p), FILES_FINFO,
                     p);
 }
 
-/* Report the members of the folder @a fs (path @a rel relative to the
- * request-URI: "" for the request-URI itself, else ending in '/'), and
- * with @a infinite their members too, depth first: each folder's response
- * comes before its members'.  Memory: one pool per folder level (with the
- * folder's content-type cache), cleared after each entry.  Members come in
- * directory order (like mod_dav_fs): sorting would need to hold a whole
- * folder. */
-static void files_walk(files_ctx *ctx, const char *rel, const char *fs,
-                       int infinite, apr_pool_t *parent)
+/* Report the members of the folder @a fs (@a fs_len bytes), whose path
+ * relative to the request-URI is @a rel (@a rel_len bytes: "" for the
+ * request-URI itself, else ending in '/'), and with @a infinite their
+ * members too, depth first: each folder's response comes before its
+ * members'.  Memory: one pool per folder level, with two path buffers and
+ * the folder's content-type cache; nothing grows with the number of
+ * members.  Members come in directory order (like mod_dav_fs): sorting
+ * would need to hold a whole folder. */
+static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
+                       const char *fs, apr_size_t fs_len, int infinite,
+                       apr_pool_t *parent)
 {
-    apr_pool_t *p, *scratch;
-    apr_dir_t *dir;
-    apr_finfo_t dirent, fi;
+    apr_pool_t *p;
+    files_dir dir;
+    files_path rel_path, fs_path;
+    apr_finfo_t fi;
     apr_status_t rv;
-    apr_hash_t *types;
-    apr_size_t rel_len = strlen(rel), fs_len = strlen(fs);
+    files_types *types;
+    const char *name, *child_rel;
+    apr_size_t len;
+    int link, is_dir;
 
     apr_pool_create(&p, parent);
-    apr_pool_create(&scratch, p);
-    if ((rv = apr_dir_open(&dir, fs, p)) != APR_SUCCESS) {
+    if ((rv = files_dir_open(&dir, fs, p)) != APR_SUCCESS) {
         /* not readable by httpd: the folder is listed, its members not */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, ctx->r,
                       "ms_files: cannot list %s", fs);
         apr_pool_destroy(p);
         return;
     }
-    if (fs[fs_len - 1] != '/') {
-        fs = apr_pstrcat(p, fs, "/", NULL);
-        fs_len++;
-    }
-    types = ctx->type_cache ? apr_hash_make(p) : NULL;
-    while (!ctx->stop) {
-        const char *child_rel;
-        apr_size_t len;
-        int link, is_dir;
-
-        rv = apr_dir_read(&dirent, APR_FINFO_NAME | APR_FINFO_TYPE, dir);
-        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-            break;   /* APR_ENOENT: the end */
-        }
-        if (!strcmp(dirent.name, ".") || !strcmp(dirent.name, "..")
-            || !strcmp(dirent.name, FILES_HIDDEN)) {
-            continue;
-        }
-        len = strlen(dirent.name);
+    files_path_init(&rel_path, rel, rel_len, p);
+    files_path_init(&fs_path, fs, fs_len, p);
+    types = ctx->type_cache ? ms_files_types_make(p) : NULL;
+    while (!ctx->stop && (name = files_dir_next(&dir, &link)) != NULL) {
+        len = strlen(name);
         /* the target of a symbolic link, as mod_dav_fs reports it; one
          * that vanished (or dangles) since the read is skipped */
-        rv = files_stat(&fi, dir, fs, fs_len, dirent.name, len, scratch);
-        if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
-            link = (dirent.valid & APR_FINFO_TYPE)
-                   && dirent.filetype == APR_LNK;
-            is_dir = fi.filetype == APR_DIR;
-            child_rel = rel_len || is_dir
-                        ? files_join(scratch, rel, rel_len, dirent.name, len,
-                                     is_dir)
-                        : dirent.name;
-            /* a link's type is its own: Options FollowSymLinks and
-             * SymLinksIfOwnerMatch apply to it, not to its neighbours */
-            (void)files_report(ctx, child_rel, dirent.name, &fi,
-                               link ? NULL : types, scratch);
-            /* not into links to folders: a link to ".." would never end */
-            if (infinite && is_dir && !link) {
-                files_walk(ctx, child_rel,
-                           files_join(scratch, fs, fs_len, dirent.name, len,
-                                      0),
-                           infinite, p);
-            }
+        rv = files_stat(&fi, &dir, &fs_path, name, len, p);
+        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
+            continue;
         }
-        apr_pool_clear(scratch);
+        is_dir = fi.filetype == APR_DIR;
+        child_rel = rel_path.len || is_dir
+                    ? files_path_member(&rel_path, name, len, is_dir, p)
+                    : name;
+        /* a link's type is its own: Options FollowSymLinks and
+         * SymLinksIfOwnerMatch apply to it, not to its neighbours */
+        (void)ms_files_report(ctx, child_rel, name, &fi,
+                              link ? NULL : types);
+        /* not into links to folders: a link to ".." would never end */
+        if (infinite && is_dir && !link) {
+            files_walk(ctx, child_rel, rel_path.len + len + 1,
+                       files_path_member(&fs_path, name, len, 0, p),
+                       fs_path.len + len, infinite, p);
+        }
     }
-    apr_dir_close(dir);
+    apr_dir_close(dir.dir);
     apr_pool_destroy(p);
 }
 
@@ -829,77 +478,56 @@ static const char *files_name(apr_pool_t *p, const char *uri)
 static int files_index(request_rec *r)
 {
     apr_pool_t *scratch;
-    apr_dir_t *dir;
-    apr_finfo_t dirent, fi;
+    files_dir dir;
+    files_path base, fs;
+    apr_finfo_t fi;
     apr_status_t rv;
-    const char *base, *fs, *html;
-    apr_size_t base_len, fs_len;
+    const char *html, *name, *path;
+    apr_size_t len;
+    int link, is_dir;
     files_conf *conf = ap_get_module_config(r->per_dir_config,
                                             &ms_files_module);
 
-    if ((rv = apr_dir_open(&dir, r->filename, r->pool)) != APR_SUCCESS) {
+    if ((rv = files_dir_open(&dir, r->filename, r->pool)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                       "ms_files: cannot list %s", r->filename);
         return HTTP_FORBIDDEN;
     }
-    base = r->uri;
-    base_len = strlen(base);
-    if (base[base_len - 1] != '/') {
-        base = apr_pstrcat(r->pool, base, "/", NULL);
-        base_len++;
-    }
-    fs = r->filename;
-    fs_len = strlen(fs);
-    if (fs[fs_len - 1] != '/') {
-        fs = apr_pstrcat(r->pool, fs, "/", NULL);
-        fs_len++;
-    }
     ap_set_content_type(r, "text/html; charset=utf-8");
     if (r->header_only) {        /* HEAD: the same headers, no listing */
-        apr_dir_close(dir);
+        apr_dir_close(dir.dir);
         return OK;
     }
+    files_path_init(&base, r->uri, strlen(r->uri), r->pool);
+    files_path_init(&fs, r->filename, strlen(r->filename), r->pool);
 
-    html = ap_escape_html2(r->pool, base, 0);
+    html = ap_escape_html2(r->pool, base.s, 0);
     ap_rvputs(r, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
               "<title>Index of ", html, "</title></head>\n<body><h1>"
               "Index of ", html, "</h1>\n<ul>\n", NULL);
     /* the share's root has no parent inside the share */
-    if (base_len > strlen(conf->prefix) + 1) {
+    if (base.len > strlen(conf->prefix) + 1) {
         ap_rputs("<li><a href=\"../\">../</a></li>\n", r);
     }
     apr_pool_create(&scratch, r->pool);
-    for (;;) {
-        const char *path;
-        apr_size_t len;
-        int is_dir;
-
-        rv = apr_dir_read(&dirent, APR_FINFO_NAME | APR_FINFO_TYPE, dir);
-        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-            break;   /* APR_ENOENT: the end */
-        }
-        if (!strcmp(dirent.name, ".") || !strcmp(dirent.name, "..")
-            || !strcmp(dirent.name, FILES_HIDDEN)) {
-            continue;
-        }
-        len = strlen(dirent.name);
+    while ((name = files_dir_next(&dir, &link)) != NULL) {
+        len = strlen(name);
         /* as in the PROPFIND walk: a link's target, dangling ones left out */
-        rv = files_stat(&fi, dir, fs, fs_len, dirent.name, len, scratch);
+        rv = files_stat(&fi, &dir, &fs, name, len, scratch);
         if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
             is_dir = fi.filetype == APR_DIR;
-            path = files_join(scratch, base, base_len, dirent.name, len,
-                              is_dir);
+            path = files_path_member(&base, name, len, is_dir, r->pool);
             /* the href percent-encoded ("a b" -> a%20b, '#' and '?'
              * too), then both it and the name HTML-escaped ('&', '<') */
             ap_rvputs(r, "<li><a href=\"",
                       ap_escape_html2(scratch, ap_escape_uri(scratch, path),
                                       0),
-                      "\">", ap_escape_html2(scratch, dirent.name, 0),
+                      "\">", ap_escape_html2(scratch, name, 0),
                       is_dir ? "/" : "", "</a></li>\n", NULL);
         }
         apr_pool_clear(scratch);
     }
-    apr_dir_close(dir);
+    apr_dir_close(dir.dir);
     apr_pool_destroy(scratch);
     ap_rputs("</ul>\n</body></html>\n", r);
     return OK;
@@ -912,6 +540,7 @@ static int files_index(request_rec *r)
 static int files_propfind(request_rec *r, const files_conf *conf)
 {
     files_ctx ctx;
+    const ms_propfind *pf;
     apr_finfo_t fi;
     apr_status_t rv;
     const char *self;
@@ -932,14 +561,10 @@ static int files_propfind(request_rec *r, const files_conf *conf)
 
     /* 2. Depth and body.  DONE: the module answered (400 bad body, 403
      *    Depth: infinity refused, 413 too big): no work for us. */
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.r = r;
-    if ((rc = ms_propfind_read(r, &ctx.pf)) != OK) {
+    if ((rc = ms_propfind_read(r, &pf)) != OK) {
         return rc;
     }
-    ctx.names_only = ctx.pf->type == MS_PROPFIND_PROPNAME;
-    ctx.wanted = files_wanted(ctx.pf);
-    ctx.type_cache = conf->type_cache != 0;   /* unset: On */
+    ms_files_ctx_init(&ctx, r, pf, conf->type_cache != 0);   /* unset: On */
 
     /* 3. The request-URI's own response; a collection's href ends in '/'
      *    (asked for as "/files/dir", it is "/files/dir/": see
@@ -952,8 +577,7 @@ static int files_propfind(request_rec *r, const files_conf *conf)
                        ap_escape_uri(r->pool, self));
     }
     ctx.base = self;
-    rv = files_report(&ctx, self, files_name(r->pool, self), &fi, NULL,
-                      r->pool);
+    rv = ms_files_report(&ctx, self, files_name(r->pool, self), &fi, NULL);
     if (rv == MS_EDISABLED) {
         /* "MultiStatus Off" here: a module with a fallback would answer on
          * its own now; this one has none */
@@ -963,9 +587,9 @@ static int files_propfind(request_rec *r, const files_conf *conf)
     }
 
     /* 4. Its members, for Depth 1 and infinity */
-    if (!ctx.stop && fi.filetype == APR_DIR && ctx.pf->depth != 0) {
-        files_walk(&ctx, "", r->filename,
-                   ctx.pf->depth == MS_DEPTH_INFINITY, r->pool);
+    if (!ctx.stop && fi.filetype == APR_DIR && pf->depth != 0) {
+        files_walk(&ctx, "", 0, r->filename, strlen(r->filename),
+                   pf->depth == MS_DEPTH_INFINITY, r->pool);
     }
 
     /* The module renders what is left and ends the document, also when

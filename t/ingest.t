@@ -82,13 +82,16 @@ for my $case (['allprop', $ALLPROP], ['prop', $PROP], ['propname', $PROPNAME]) {
     my ($name, $body) = @$case;
     for my $depth (0, 1) {
         my $raw = propfind('/ms-ingest-raw/', $depth, $body);
-        is($raw->code, 207, "mod_dav alone: $name Depth $depth is a 207");
+        # mod_dav's own body (text/xml, lp1 prefixes) through the suite's
+        # check of another server's 207
+        my ($rawdoc, @why) = $raw->code == 207 ? ms_check_body($raw->content, foreign => 1)
+                                               : (undef, 'status ' . $raw->code);
+        ok($rawdoc && !@why, "mod_dav alone: $name Depth $depth is an acceptable 207")
+            or diag join "\n", @why, $raw->content;
         my $res = propfind('/ms-ingest-dav/', $depth, $body);
         my $doc = ms_207($res, "ingest: $name Depth $depth");
         prefixes_ok($res->content, "ingest: $name Depth $depth");
-        my $rawdoc = eval { XML::LibXML->new->parse_string($raw->content) };
-        # mod_dav's own body is well-formed but not what the schema wants
-        # (text/xml, lp1 prefixes): compare the content
+        # compare the content
         my %want;
         if ($rawdoc) {
             my $xpc = ms_xpc($rawdoc);

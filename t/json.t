@@ -178,7 +178,7 @@ system('chmod', '-R', 'a+rX', $top);
 
 my @SCENARIOS = qw(basic status props group paths enc ns hooks);
 
-plan tests => 3 * @SCENARIOS + 16 + 4 + 6 + 6 + 3 + 5 + @HOSTILE;
+plan tests => 3 * @SCENARIOS + 16 + 4 + 7 + 6 + 3 + 5 + @HOSTILE;
 
 # ------------------------------------------------------------ every API path: XML and JSON say the same
 # (the scenarios make refused calls on purpose: their [error] lines are
@@ -248,6 +248,8 @@ ms_allow_log($scenario_mark, qr{\[multistatus:error\] .* multistatus: .*\(href /
     is($r[0]{code}, 207, 'HEAD: 207');
     is($r[0]{headers}{'content-type'}, 'application/json', 'HEAD: application/json');
     is(length($r[0]{body}), 0, 'HEAD: no body (the GET after it on the same connection parses)');
+    is($r[0]{headers}{'content-length'}, length($r[1]{body}),
+       'HEAD: its Content-Length is the length of the JSON body GET sends');
     my $ok = eval { JSON::PP->new->utf8->decode($r[1]{body}) };
     ok($ok && @{ $ok->{responses} }, 'the GET after the HEAD: a JSON body');
     my $gz = req(GET => '/ms-json-gz/props', Accept => 'application/json', 'Accept-Encoding' => 'gzip');

@@ -35,7 +35,8 @@ sub read_some_then_close {
     my $sel = IO::Select->new($sock);
     my $buf = '';
     my $t0 = time;
-    while (time - $t0 < 10 && $sel->can_read(10)) {
+    # (60 s: a generous bound for a busy machine, not an assertion)
+    while (time - $t0 < 60 && $sel->can_read(60)) {
         my $n = sysread $sock, my $chunk, 65536;
         last unless $n;
         $buf .= $chunk;
@@ -57,24 +58,24 @@ for my $case ([ 'close', 0, 'chunked' ], [ 'reset', 1, 'chunked' ],
                                 headers => [ 'X-Test-Id' => $tid ],
                                 $proto eq 'HTTP/1.0' ? (proto => 'HTTP/1.0') : ());
         my ($head, $body) = read_some_then_close($text, 256 * 1024, reset => $reset);
-        my $closed = time;
         like($head, qr{\AHTTP/1\.1 207 Multi-Status\r\n}, '207 headers arrived');
         ok(length $body >= 256 * 1024, 'then 256 KB of the body, and the client left');
 
+        # the handler goes on after the client left: wait for its lines (a
+        # generous bound, for a busy machine; nothing is asserted on time)
         my ($line) = ms_expect_log($mark,
             qr{ms_stream: \[$tid\] stopped after \d+ responses with MS_EABORTED},
-            'the handler saw MS_EABORTED and stopped', timeout => 10);
-        my $stopped = time;
+            'the handler saw MS_EABORTED and stopped', timeout => 60);
+        # bounded work, counted in responses: what the socket buffers held
+        # when the client left (a few MB), not the 20 million asked for
         my ($n) = ($line // '') =~ /stopped after (\d+) responses/;
-        ok(defined $n && $n < $TOTAL / 10,
-           sprintf('it stopped after %s of %d responses', $n // '?', $TOTAL));
-        ok($stopped - $closed < 5,
-           sprintf('within %.1f s of the close', $stopped - $closed));
-        my ($after) = ms_allow_log($mark, qr{ms_stream: \[$tid\] after abort:}, wait => 5);
+        ok(defined $n && $n < $TOTAL / 20,
+           sprintf('it stopped after %s of %d responses (< 5%%)', $n // '?', $TOTAL));
+        my ($after) = ms_allow_log($mark, qr{ms_stream: \[$tid\] after abort:}, wait => 60);
         like($after // '',
              qr{open=EABORTED add_status=EABORTED flush=EABORTED desc=EABORTED},
              'every later call returns MS_EABORTED');
-        my ($done) = ms_allow_log($mark, qr{ms_stream: \[$tid\] done }, wait => 5);
+        my ($done) = ms_allow_log($mark, qr{ms_stream: \[$tid\] done }, wait => 60);
         like($done // '', qr{first=\d+:EABORTED}, 'the first refused call said MS_EABORTED');
 
         # what arrived before the close is the start of a well-formed
@@ -91,13 +92,12 @@ for my $case ([ 'close', 0, 'chunked' ], [ 'reset', 1, 'chunked' ],
             $xml = join '', @parts;
         }
         $xml =~ s{(</D:response>)(?:(?!</D:response>).)*\z}{$1}s;
-        my $doc = eval { XML::LibXML->new->parse_string($xml . '</D:multistatus>') };
-        ok($doc, 'the bytes received, cut after the last whole response, parse')
-            or diag($@);
+        my $doc = eval { ms_parse($xml . '</D:multistatus>', 'the bytes received, closed') };
+        ok($doc, 'the bytes received, cut after the last whole response and closed, '
+                 . 'are an acceptable 207') or diag($@);
 
-        my @bad = grep { /\[(?:[\w.-]*:)?(?:warn|error|crit|alert|emerg)\]/ }
-                  ms_log_since($mark);
-        is(scalar @bad, 0, 'nothing logged at warn or above') or diag(join "\n", @bad);
+        # the handler's last line ("done") is there: judge what it logged
+        ms_log_clean($mark, 'nothing logged at warn or above');
     };
 }
 

@@ -49,6 +49,8 @@ is($req->header('Depth'), '1', 'Depth');
 is($req->header('Prefer'), 'return=minimal, depth-noroot', 'Prefer: a list is joined');
 is($req->header('Brief'), 't', 'Brief');
 is($req->header('X-Test'), 'yes', 'extra headers');
+is($req->header('Accept'), undef, 'no Accept unless asked');
+is(propfind_request($URL, json => 1)->header('Accept'), 'application/json', 'json => 1: Accept: application/json');
 is($req->header('Content-Type'), 'application/xml; charset=utf-8', 'Content-Type of a body');
 is($req->header('Content-Length'), length($req->content), 'Content-Length');
 is($req->content, propfind_body(props => ['displayname']), 'the body');

@@ -9,10 +9,16 @@
  *   ms_xml.c     characters: UTF-8 and XML checks, escaping, names, reasons
  *   ms_href.c    hrefs: percent-encoding, normalisation, building, decoding
  *   ms_ns.c      namespaces and interned qualified names, prefixes
- *   ms_model.c   responses: arenas, open, fill, refusals
+ *   ms_model.c   responses: arenas, open, the ms_add_status store, refusals
+ *   ms_fill.c    filling a response: statuses, properties, propstats
  *   ms_rules.c   property-method rules applied to a response before output
+ *   ms_json.c    the JSON renderer (called by ms_writer.c)
  *   ms_writer.c  output: rendering, chunks, commit, streaming, the tail
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
+ *   ms_parse.c   request bodies of the property methods, Prefer (used by
+ *                the glue; calls ms_xml.c only)
+ *   ms_ingest*.c a producer's 207 body parsed into the document with the
+ *                calls of ms_doc.h (ms_ingest_int.h lists its files)
  */
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H
@@ -350,6 +356,12 @@ static APR_INLINE void *ms_model_alloc(ms_response *resp, apr_size_t n)
     return p;
 }
 char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len);
+
+/* What every call that carries a status checks: the response is usable,
+ * the status is in 200..599, and status XOR propstat holds (@a propstat:
+ * the call adds to the propstats; @a what names it in the log). */
+apr_status_t ms_model_check_status(ms_response *resp, int status,
+                                   int propstat, const char *what);
 
 /* Check and escape text into @a resp's arena (or the document's pool). */
 apr_status_t ms_model_prep_text(ms_doc *doc, ms_response *resp,

@@ -493,11 +493,20 @@ apr_status_t ms_out_render(ms_response *resp)
 #else
         if (doc->opts.no_body) {
 #endif
-            /* HEAD: count what GET would send, render nothing */
+            /* HEAD: count what GET would send, render nothing (in the
+             * order GET sends, so a JSON comma before all but the first) */
             doc->stamp++;
-            render_response(&w, resp, doc->stamp);
+            if (doc->opts.json) {
+                ms_json_response(&w, resp, doc->out_any);
+                ms_json_count(doc, resp);
+            }
+            else {
+                render_response(&w, resp, doc->stamp);
+            }
             doc->measured += w.n;
             doc->rendered++;
+            doc->emitted++;
+            doc->out_any = 1;
             if (resp->is_base)
                 doc->base_done = 1;
             ms_model_free(resp);

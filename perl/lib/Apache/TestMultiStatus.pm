@@ -13,18 +13,20 @@ use Carp ();
 use Exporter 'import';
 use File::Basename ();
 use File::Spec ();
+use B ();
+use JSON::PP ();
 use Scalar::Util ();
 use Test::Builder ();
 use XML::LibXML ();
 
 our @EXPORT = qw(
-    multistatus_ok multistatus_parse
+    multistatus_ok multistatus_parse multistatus_same_ok
     href_status_is prop_status_is prop_is hrefs_are hrefs_unique
     PROPFIND
 );
 our @EXPORT_OK = qw(
     multistatus_problems multistatus_response multistatus_prop
-    propfind_request propfind_body status_reason schema_file
+    propfind_request propfind_body status_reason schema_file json_schema_file
 );
 our %EXPORT_TAGS = (all => [ @EXPORT, @EXPORT_OK ]);
 
@@ -317,11 +319,236 @@ sub _build_xml {
     return \%ms;
 }
 
-# Where a JSON rendering would come in: _parse_json would build the same
-# structure (format => 'json', no doc, no node, xml undef).
+# ------------------------------------------------------------------ JSON
+
+# The JSON rendering of MultiStatusJSON (docs/multistatus.schema.json) is
+# read into the same structure as the XML one: status lines are rebuilt
+# from status and reason, XML values parsed into the element they would be
+# in the XML body, so that every assertion works on both.
+
 sub _is_json_type {
     my ($ct) = @_;
     return defined $ct && $ct =~ m{\A\s*application/(?:[\w.+-]+\+)?json\s*(?:;|\z)}i;
+}
+
+sub _is_xml_type {
+    my $type = _media_type($_[0]);
+    return $type eq 'application/xml' || $type eq 'text/xml';
+}
+
+# 'json' or 'xml': the Content-Type says, else the first character does.
+sub _format_of {
+    my ($body, $http) = @_;
+    if ($http && defined $http->{content_type}) {
+        return 'json' if _is_json_type($http->{content_type});
+        return 'xml' if _is_xml_type($http->{content_type});
+    }
+    return defined $body && $body =~ /\A[\x20\t\r\n]*[\{\[]/ ? 'json' : 'xml';
+}
+
+# The JSON type of a decoded value, read from how JSON::PP made it: a
+# number is made without a string part, a string without a number part.
+# (So a value is typed before anything uses it: using a string as a number
+# or a number as a string adds the other part.  The checks below copy a
+# value before they show it.)
+sub _jtype {
+    my ($v) = @_;
+    return 'null' unless defined $v;
+    if (my $ref = ref $v) {
+        return 'object' if $ref eq 'HASH';
+        return 'array' if $ref eq 'ARRAY';
+        return 'boolean' if JSON::PP::is_bool($v);
+        return 'unknown';
+    }
+    my $flags = B::svref_2object(\$v)->FLAGS;
+    return 'string' if $flags & B::SVp_POK();
+    if ($flags & (B::SVp_IOK() | B::SVp_NOK())) {
+        return ($flags & B::SVp_NOK()) && $v != int $v ? 'number' : 'integer';
+    }
+    return 'string';
+}
+
+my %A_TYPE = (object => 'an object', array => 'an array', string => 'a string',
+              integer => 'an integer', number => 'a number', boolean => 'a boolean',
+              null => 'null', unknown => 'something else');
+
+# A value as JSON, for messages (on a copy: the original keeps its type).
+sub _jshow {
+    my ($v) = @_;
+    my $s = eval { JSON::PP->new->canonical->allow_nonref->encode($v) }
+            // '?';
+    $s = substr($s, 0, 60) . '...' if length $s > 63;
+    return $s;
+}
+
+my $JSON;
+sub _json { $JSON ||= JSON::PP->new->utf8->allow_nonref }
+
+sub _line_of {
+    my ($text, $offset) = @_;
+    return 1 + (substr($text, 0, $offset) =~ tr/\n//);
+}
+
+# Raw control characters inside strings: not JSON (RFC 8259 section 7).
+# Lists them with their line, for a body JSON::PP refused.
+sub _json_raw_controls {
+    my ($chars) = @_;
+    my @p;
+    while ($chars =~ /"((?:[^"\\]|\\.)*)"/gs) {
+        my ($str, $end) = ($1, pos $chars);
+        next unless $str =~ /([\x00-\x1f])/;
+        my $c = ord $1;
+        my %esc = (9 => '\t', 10 => '\n', 13 => '\r', 8 => '\b', 12 => '\f');
+        my $line = _line_of($chars, $end - length($str) - 1 + $-[1]);
+        push @p, sprintf('raw control character U+%04X inside a string (line %d): '
+                         . 'JSON escapes it (%s)', $c, $line,
+                         $esc{$c} // sprintf('\u%04x', $c));
+        last if @p >= 5;
+    }
+    return @p;
+}
+
+# (data, undef, chars) or (undef, why)
+sub _parse_json {
+    my ($body) = @_;
+    my $chars = $body;
+    return (undef, 'not valid UTF-8 (RFC 8259 section 8.1: a JSON text is UTF-8)')
+        unless utf8::decode($chars);
+    my $data = eval { _json()->decode($body) };
+    return ($data, undef, $chars) if !$@;
+    my @raw = _json_raw_controls($chars);
+    return (undef, join("\n", map { "not JSON: $_" } @raw)) if @raw;
+    (my $why = "$@") =~ s/ at \S+ line \d+\.?\s*\z//s;
+    my $where = $why =~ /at character offset (\d+)/ ? ' (line ' . _line_of($chars, $1) . ')' : '';
+    return (undef, "not JSON$where: $why");
+}
+
+sub _xml_text_escape {
+    my ($s) = @_;
+    $s =~ s/&/&amp;/g;
+    $s =~ s/</&lt;/g;
+    $s =~ s/>/&gt;/g;
+    $s =~ s/\r/&#13;/g;
+    return $s;
+}
+
+# An xml value as the element it stands in in the XML body, D: bound to
+# DAV: as there: (element, undef) or (undef, why).
+sub _json_prop_element {
+    my ($ns, $name, $lang, $frag) = @_;
+    my $prefix = 'D';
+    if ($ns ne $DAV) {
+        $prefix = 'P';
+        $prefix .= '1' while $frag =~ /\b\Q$prefix\E:/;
+    }
+    my $attr = $ns eq $DAV ? '' : " xmlns:$prefix=\"" . _xml_escape($ns) . '"';
+    $attr .= ' xml:lang="' . _xml_escape($lang) . '"' if defined $lang;
+    my $text = qq{<w xmlns:D="DAV:"><$prefix:$name$attr>$frag</$prefix:$name></w>};
+    utf8::encode($text);
+    my ($doc, $why) = _parse_xml($text);
+    return (undef, $why) unless $doc;
+    return (($doc->documentElement->childNodes)[0], undef);
+}
+
+# Is the fragment well-formed where it stands (inside a property element,
+# with D: for DAV:)?  undef when it is, else why not.
+sub _json_fragment_problem {
+    my ($frag) = @_;
+    my $text = qq{<value xmlns:D="DAV:">$frag</value>};
+    utf8::encode($text);
+    my (undef, $why) = _parse_xml($text);
+    return $why;
+}
+
+sub _json_status_line {
+    my ($status, $reason) = @_;
+    my $t = _jtype($status);
+    my $code = $t eq 'integer' || ($t eq 'string' && $status =~ /\A[0-9]{3}\z/)
+             ? 0 + $status : undef;
+    my $shown = defined $code ? $code : _jshow($status);
+    my $line = 'HTTP/1.1 ' . $shown;
+    $line .= ' ' . $reason if defined $reason && !ref $reason;
+    return ($line, $code);
+}
+
+sub _json_error_names {
+    my ($e) = @_;
+    return [] unless ref $e eq 'HASH';
+    my ($ns, $name) = ($e->{namespace}, $e->{name});
+    return [ '{' . ($ns // '') . '}' . ($name // '') ];
+}
+
+sub _jstr {
+    my ($v) = @_;
+    return defined $v && !ref $v ? "$v" : undef;
+}
+
+# The plain structure of a decoded JSON body.  Lenient, as _build_xml: it
+# takes what is there.
+sub _build_json {
+    my ($data, $body, $http) = @_;
+    my %ms = (format => 'json', body => $body, http => $http, doc => undef, json => $data,
+              responses => [], by_href => {}, description => undef);
+    return \%ms unless ref $data eq 'HASH';
+    my %parsed;
+    $ms{description} = _jstr($data->{description});
+    my $list = ref $data->{responses} eq 'ARRAY' ? $data->{responses} : [];
+    for my $jr (@$list) {
+        next unless ref $jr eq 'HASH';
+        my %r = (href => undef, hrefs => [], status => undef, code => undef,
+                 propstats => [], props => {}, description => _jstr($jr->{description}),
+                 error => exists $jr->{error} ? _json_error_names($jr->{error}) : [],
+                 location => _jstr($jr->{location}), node => undef, json => $jr);
+        push @{ $r{hrefs} }, "$jr->{href}"
+            if _jtype($jr->{href}) eq 'string' && length $jr->{href};
+        @r{qw(status code)} = _json_status_line($jr->{status}, $jr->{reason})
+            if exists $jr->{status};
+        my $pss = ref $jr->{propstats} eq 'ARRAY' ? $jr->{propstats} : [];
+        for my $jps (@$pss) {
+            next unless ref $jps eq 'HASH';
+            my %ps = (status => undef, code => undef, props => [],
+                      description => _jstr($jps->{description}),
+                      error => exists $jps->{error} ? _json_error_names($jps->{error}) : [],
+                      node => undef, json => $jps);
+            @ps{qw(status code)} = _json_status_line($jps->{status}, $jps->{reason})
+                if exists $jps->{status};
+            my $props = ref $jps->{properties} eq 'ARRAY' ? $jps->{properties} : [];
+            for my $jp (@$props) {
+                next unless ref $jp eq 'HASH';
+                my $ns = _jstr($jp->{namespace}) // '';
+                my $name = _jstr($jp->{name}) // '';
+                my $lang = _jstr($jp->{lang});
+                my %p = (ns => $ns, name => $name, key => "{$ns}$name", prefix => undef,
+                         lang => $lang, value => '', xml => '', empty => 1, node => undef,
+                         json => $jp);
+                if (defined(my $frag = _jstr($jp->{xml}))) {
+                    # (one parse for the same value of the same property:
+                    # a listing repeats them)
+                    my $c = $parsed{ join "\0", $ns, $name, $lang // "\1", $frag } ||= do {
+                        my ($el) = length $name ? _json_prop_element($ns, $name, $lang, $frag) : ();
+                        $el ? [ $el, $el->textContent, join('', map { $_->toString } $el->childNodes),
+                                $el->hasChildNodes ? 0 : 1 ]
+                            : [ undef, '', $frag, length $frag ? 0 : 1 ];
+                    };
+                    @p{qw(node value xml empty)} = @$c;
+                }
+                elsif (defined(my $v = _jstr($jp->{value}))) {
+                    @p{qw(value xml empty)} = ($v, _xml_text_escape($v), length $v ? 0 : 1);
+                }
+                push @{ $ps{props} }, \%p;
+            }
+            for my $p (@{ $ps{props} }) {
+                $p->{status} = $ps{status};
+                $p->{code} = $ps{code};
+                $r{props}{ $p->{key} } //= $p;
+            }
+            push @{ $r{propstats} }, \%ps;
+        }
+        $r{href} = $r{hrefs}[0];
+        push @{ $ms{responses} }, \%r;
+        $ms{by_href}{ $r{href} } //= \%r if defined $r{href};
+    }
+    return \%ms;
 }
 
 sub _parse {
@@ -329,9 +556,11 @@ sub _parse {
     my ($body, $http, $problem) = _input($thing);
     return (undef, $problem) if $problem;
     return (undef, 'empty body') unless defined $body && length $body;
-    return (undef, 'JSON bodies are not supported yet (content type '
-                   . $http->{content_type} . ')')
-        if $http && _is_json_type($http->{content_type});
+    if (_format_of($body, $http) eq 'json') {
+        my ($data, $why) = _parse_json($body);
+        return (undef, $why) if defined $why;
+        return (_build_json($data, $body, $http), undef);
+    }
     my ($doc, $why) = _parse_xml($body);
     return (undef, $why) unless $doc;
     return (_build_xml($doc, $body, $http), undef);
@@ -377,11 +606,16 @@ sub _http_problems {
     elsif (!defined $ct || $ct eq '') {
         push @p, 'no Content-Type header (a 207 body is application/xml)';
     }
+    elsif (_is_json_type($ct)) {
+        push @p, "Content-Type is '$ct': mod_multistatus sends application/json "
+                 . '(RFC 8259 defines no parameter)'
+            if $opt{strict} && $ct ne 'application/json';
+    }
     else {
         my $type = _media_type($ct);
-        push @p, "Content-Type is '$ct', not an XML type (application/xml or text/xml)"
-            unless $type eq 'application/xml' || $type eq 'text/xml'
-                || _is_json_type($ct);
+        push @p, "Content-Type is '$ct', not an XML type (application/xml or text/xml) "
+                 . 'nor JSON (application/json)'
+            unless $type eq 'application/xml' || $type eq 'text/xml';
         if ($opt{strict}) {
             my $cs = _charset($ct);
             push @p, "Content-Type '$ct' does not say charset=utf-8"
@@ -405,6 +639,46 @@ sub _resp_name {
     return defined $r->{href} ? "response $r->{href}" : 'response #' . ($i + 1);
 }
 
+# hrefs of any body (XML or JSON): none twice (RFC 4918 section 14.24), one
+# form (section 8.3), and the form asked for.
+sub _href_problems {
+    my ($ms, %opt) = @_;
+    my (@p, %count, %forms);
+    my @rs = @{ $ms->{responses} };
+    for my $i (0 .. $#rs) {
+        my $r = $rs[$i];
+        # the truncation marker (RFC 5323, RFC 6578): a last response with
+        # 507 for the request-URI, which the listing may already hold
+        my $marker = $i == $#rs && $i > 0 && ($r->{code} // 0) == 507;
+        for my $h (@{ $r->{hrefs} }) {
+            $count{$h}++ unless $marker;
+            push @{ $forms{ _href_form($h) } }, $h;
+        }
+    }
+    for my $h (sort grep { $count{$_} > 1 } keys %count) {
+        push @p, "href $h appears in $count{$h} responses (RFC 4918 section 14.24: at most one)";
+    }
+    if (keys %forms > 1) {
+        push @p, 'hrefs mix forms in one body ('
+                 . join(', ', map { "$_: $forms{$_}[0]" } sort keys %forms)
+                 . '); RFC 4918 section 8.3 wants one form';
+    }
+    elsif (keys %forms == 1 && (keys %forms)[0] eq 'relative') {
+        push @p, "hrefs are relative references ($forms{relative}[0]): "
+                 . 'a 207 uses absolute paths or absolute URIs';
+    }
+    if ($opt{href_form}) {
+        my $want = $opt{href_form};
+        Carp::croak("href_form must be 'path' or 'uri', not '$want'")
+            unless $want eq 'path' || $want eq 'uri';
+        for my $form (grep { $_ ne $want } sort keys %forms) {
+            push @p, ($want eq 'uri' ? 'href not an absolute URI: ' : 'href not an absolute path: ')
+                     . $forms{$form}[0];
+        }
+    }
+    return @p;
+}
+
 # RFC 4918 rules that hold for any server.
 sub _grammar_problems {
     my ($ms, %opt) = @_;
@@ -415,7 +689,6 @@ sub _grammar_problems {
                  . ', not {DAV:}multistatus';
         return @p;
     }
-    my (%count, %forms);
     my $check_line = sub {
         my ($line, $where) = @_;
         unless (defined $line) {
@@ -456,32 +729,8 @@ sub _grammar_problems {
                 unless grep { _is_dav($_, 'prop') } _elements($ps->{node});
             $check_line->($ps->{status}, $where);
         }
-        for my $h (@{ $r->{hrefs} }) {
-            $count{$h}++;
-            push @{ $forms{ _href_form($h) } }, $h;
-        }
     }
-    for my $h (sort grep { $count{$_} > 1 } keys %count) {
-        push @p, "href $h appears in $count{$h} responses (RFC 4918 section 14.24: at most one)";
-    }
-    if (keys %forms > 1) {
-        push @p, 'hrefs mix forms in one body ('
-                 . join(', ', map { "$_: $forms{$_}[0]" } sort keys %forms)
-                 . '); RFC 4918 section 8.3 wants one form';
-    }
-    elsif (keys %forms == 1 && (keys %forms)[0] eq 'relative') {
-        push @p, "hrefs are relative references ($forms{relative}[0]): "
-                 . 'a 207 uses absolute paths or absolute URIs';
-    }
-    if ($opt{href_form}) {
-        my $want = $opt{href_form};
-        Carp::croak("href_form must be 'path' or 'uri', not '$want'")
-            unless $want eq 'path' || $want eq 'uri';
-        for my $form (grep { $_ ne $want } sort keys %forms) {
-            push @p, ($want eq 'uri' ? 'href not an absolute URI: ' : 'href not an absolute path: ')
-                     . $forms{$form}[0];
-        }
-    }
+    push @p, _href_problems($ms, %opt);
     return @p;
 }
 
@@ -701,15 +950,664 @@ sub _check_raw {
     return (undef, @p, 'empty body') if !$problem && !(defined $body && length $body);
     return (undef, @p) if $problem;
     utf8::encode($body) if utf8::is_utf8($body);
-    if ($http && _is_json_type($http->{content_type})) {
-        return (undef, @p, 'JSON bodies are not supported yet');
+    my $format = _format_of($body, $http);
+    if (defined $opt{format}) {
+        Carp::croak("format must be 'xml' or 'json', not '$opt{format}'")
+            unless $opt{format} eq 'xml' || $opt{format} eq 'json';
+        push @p, 'the answer is ' . uc($format)
+                 . ($http ? ' (Content-Type ' . ($http->{content_type} // 'none') . ')' : '')
+                 . ', not ' . uc($opt{format}) . ' as asked'
+            if $format ne $opt{format};
     }
+    return _check_json($body, $http, \@p, %opt) if $format eq 'json';
     my ($doc, $why) = _parse_xml($body);
     return (undef, @p, $why) unless $doc;
     my $ms = _build_xml($doc, $body, $http);
     push @p, _grammar_problems($ms, %opt);
     push @p, _strict_problems($ms, %opt) if $opt{strict};
     push @p, _schema_problems($doc, %opt);
+    return ($ms, @p);
+}
+
+# ------------------------------------------------------------------ JSON checks
+
+# The members each object of the shape may have (docs/multistatus.schema.json).
+my %JSON_MEMBERS = (
+    top      => [qw(multistatus responses description summary)],
+    response => [qw(href status reason propstats error description location)],
+    propstat => [qw(status reason properties error description)],
+    property => [qw(namespace name lang value xml)],
+    error    => [qw(namespace name)],
+    summary  => [qw(responses status propstat_responses properties)],
+    classes  => [qw(2xx 3xx 4xx 5xx)],
+);
+
+# An XML NCName (a local name of a property or an error element).
+my $NCNAME = qr/\A[\p{L}_][\p{L}\p{N}_.\-\x{B7}\x{300}-\x{36F}\x{203F}\x{2040}]*\z/;
+
+# Problems of an object of the shape: its type, unknown members (those
+# when $kind is given; else by _json_members later, once it has a name).
+sub _json_object_problem {
+    my ($v, $what, $kind, $p) = @_;
+    my $t = _jtype($v);
+    if ($t ne 'object') {
+        push @$p, "$what is $A_TYPE{$t}, not an object";
+        return 0;
+    }
+    _json_members($v, $what, $kind, $p) if $kind;
+    return 1;
+}
+
+sub _json_members {
+    my ($v, $what, $kind, $p) = @_;
+    my %known = map { $_ => 1 } @{ $JSON_MEMBERS{$kind} };
+    for my $k (sort keys %$v) {
+        push @$p, "unknown member \"$k\" in $what (the shape has "
+                  . join(', ', @{ $JSON_MEMBERS{$kind} }) . ')' unless $known{$k};
+    }
+}
+
+# A member that must be a non-empty string (when present, or always).
+sub _json_string_problem {
+    my ($obj, $key, $what, $p, %o) = @_;
+    unless (exists $obj->{$key}) {
+        push @$p, "$what has no $key" if $o{required};
+        return;
+    }
+    my $t = _jtype($obj->{$key});
+    if ($t ne 'string') {
+        push @$p, "$key of $what is $A_TYPE{$t} (" . _jshow($obj->{$key}) . '), not a string';
+    }
+    elsif ($o{nonempty} && !length $obj->{$key}) {
+        push @$p, "$key of $what is an empty string";
+    }
+}
+
+# status and reason of a response or a propstat: the code, or undef.
+sub _json_status_problem {
+    my ($obj, $what, $p, %opt) = @_;
+    unless (exists $obj->{status}) {
+        push @$p, "$what has no status";
+        return undef;
+    }
+    my $v = $obj->{status};
+    my $t = _jtype($v);
+    my $code;
+    if ($t ne 'integer') {
+        push @$p, "status of $what is $A_TYPE{$t} (" . _jshow($v) . '), not an integer';
+    }
+    elsif ($v >= 100 && $v <= 199) {
+        push @$p, 'status ' . _jshow($v) . " in $what: a 1xx status is never recorded in a 207 (RFC 4918 section 13)";
+    }
+    elsif ($v < 200 || $v > 599) {
+        push @$p, 'status ' . _jshow($v) . " in $what is not an HTTP status code of a 207 (200..599)";
+    }
+    else {
+        $code = 0 + _jshow($v);
+    }
+    if (!exists $obj->{reason}) {
+        push @$p, "$what has a status but no reason";
+    }
+    else {
+        my $rt = _jtype($obj->{reason});
+        if ($rt ne 'string' || !length $obj->{reason}) {
+            push @$p, "reason of $what is " . ($rt eq 'string' ? 'an empty string' : "$A_TYPE{$rt}")
+                      . ', not a reason phrase';
+        }
+        elsif ($opt{strict} && defined $code && $obj->{reason} ne status_reason($code)) {
+            push @$p, "status $code with reason '$obj->{reason}' in $what: mod_multistatus writes '"
+                      . status_reason($code) . "'";
+        }
+    }
+    return $code;
+}
+
+sub _json_error_problem {
+    my ($obj, $what, $p, %opt) = @_;
+    return unless exists $obj->{error};
+    my $e = $obj->{error};
+    my $ew = "the error of $what";
+    return unless _json_object_problem($e, $ew, 'error', $p);
+    _json_string_problem($e, $_, $ew, $p, required => 1, nonempty => 1) for qw(namespace name);
+    if ($opt{strict} && _jtype($e->{name}) eq 'string' && length $e->{name}
+        && $e->{name} !~ $NCNAME) {
+        push @$p, "$ew: '$e->{name}' is not an XML name";
+    }
+}
+
+# The structural rules of docs/multistatus.schema.json, and those it cannot
+# say (counts, hrefs), on a decoded body; with strict, the module's own.
+# Returns (problems, [ counts by class ]).
+sub _json_grammar_problems {
+    my ($data, %opt) = @_;
+    my @p;
+    my $t = _jtype($data);
+    if ($t ne 'object') {
+        return ("the top level is $A_TYPE{$t}, not an object "
+                . '({"multistatus":1,"responses":[...],"summary":{...}})');
+    }
+    if (!exists $data->{multistatus}) {
+        push @p, 'no "multistatus" member at the top level (1, the version of the shape): '
+                 . 'not a multistatus body';
+    }
+    elsif (_jtype($data->{multistatus}) ne 'integer' || $data->{multistatus} != 1) {
+        push @p, 'multistatus is ' . _jshow($data->{multistatus}) . ', not 1 (the version of the shape)';
+    }
+    _json_object_problem($data, 'the top level', 'top', \@p);
+    _json_string_problem($data, 'description', 'the multistatus', \@p);
+    my $rt = exists $data->{responses} ? _jtype($data->{responses}) : 'none';
+    if ($rt ne 'array') {
+        push @p, $rt eq 'none' ? 'no "responses" member at the top level'
+                               : "responses is $A_TYPE{$rt}, not an array";
+        return @p;
+    }
+    # counts for the summary: status-form responses by class; propstat
+    # responses; properties by class of their propstat
+    my (%st, %pr, $n_ps, $unclassified, %frag_why);
+    $st{$_} = $pr{$_} = 0 for 2 .. 5;
+    $n_ps = 0;
+    my $i = 0;
+    for my $r (@{ $data->{responses} }) {
+        $i++;
+        my $name = "response #$i";
+        next unless _json_object_problem($r, $name, undef, \@p);
+        if (!exists $r->{href}) {
+            push @p, "$name has no href";
+        }
+        elsif (_jtype($r->{href}) ne 'string' || !length $r->{href}) {
+            _json_string_problem($r, 'href', $name, \@p, nonempty => 1);
+        }
+        else {
+            $name = "response $r->{href}";
+        }
+        _json_members($r, $name, 'response', \@p);
+        my ($has_s, $has_ps) = (exists $r->{status}, exists $r->{propstats});
+        if ($has_s && $has_ps) {
+            push @p, "$name has both a status and propstats (RFC 4918 section 14.24: one or the other)";
+        }
+        elsif (!$has_s && !$has_ps) {
+            push @p, "$name has neither a status nor propstats";
+        }
+        my $code;
+        if ($has_s) {
+            $code = _json_status_problem($r, $name, \@p, %opt);
+            $unclassified++ unless defined $code;
+            $st{ substr $code, 0, 1 }++ if defined $code && !$has_ps;
+        }
+        elsif (exists $r->{reason}) {
+            push @p, "$name has a reason but no status";
+        }
+        _json_error_problem($r, $name, \@p, %opt);
+        _json_string_problem($r, 'description', $name, \@p);
+        _json_string_problem($r, 'location', $name, \@p, nonempty => 1);
+        if ($opt{strict} && exists $r->{location}) {
+            push @p, "$name has a location but no 3xx status (a location goes with a redirection only)"
+                unless defined $code && $code >= 300 && $code <= 399;
+        }
+        next unless $has_ps;
+        my $pt = _jtype($r->{propstats});
+        if ($pt ne 'array') {
+            push @p, "propstats of $name is $A_TYPE{$pt}, not an array";
+            next;
+        }
+        push @p, "propstats of $name is an empty array (a propstat-form response has at least one)"
+            unless @{ $r->{propstats} };
+        $n_ps++ unless $has_s;
+        my (%ps_status, %prop_seen);
+        my $j = 0;
+        for my $ps (@{ $r->{propstats} }) {
+            $j++;
+            my $where = "propstat #$j of $name";
+            next unless _json_object_problem($ps, $where, undef, \@p);
+            my $pcode = _json_status_problem($ps, $where, \@p, %opt);
+            $unclassified++ unless defined $pcode;
+            $where = "propstat #$j ($pcode) of $name" if defined $pcode;
+            _json_members($ps, $where, 'propstat', \@p);
+            if (defined $pcode) {
+                push @p, "$name has two propstats for status $pcode (properties are grouped by status)"
+                    if $opt{strict} && $ps_status{$pcode}++ == 1;
+            }
+            _json_error_problem($ps, $where, \@p, %opt);
+            _json_string_problem($ps, 'description', $where, \@p);
+            if (!exists $ps->{properties}) {
+                push @p, "$where has no properties";
+                next;
+            }
+            my $lt = _jtype($ps->{properties});
+            if ($lt ne 'array') {
+                push @p, "properties of $where is $A_TYPE{$lt}, not an array";
+                next;
+            }
+            $pr{ substr $pcode, 0, 1 } += @{ $ps->{properties} } if defined $pcode && !$has_s;
+            my $k = 0;
+            for my $prop (@{ $ps->{properties} }) {
+                $k++;
+                my $pw = "property #$k of $where";
+                next unless _json_object_problem($prop, $pw, undef, \@p);
+                _json_string_problem($prop, $_, $pw, \@p, required => 1, nonempty => 1)
+                    for qw(namespace name);
+                my $named = _jtype($prop->{namespace}) eq 'string' && _jtype($prop->{name}) eq 'string';
+                $pw = "property {$prop->{namespace}}$prop->{name} of $name" if $named;
+                _json_members($prop, $pw, 'property', \@p);
+                _json_string_problem($prop, $_, $pw, \@p) for qw(lang value xml);
+                if (exists $prop->{value} && exists $prop->{xml}) {
+                    push @p, "$pw has both a value and an xml value (one or the other)";
+                }
+                elsif (exists $prop->{xml} && _jtype($prop->{xml}) eq 'string') {
+                    my $why = $frag_why{ $prop->{xml} } //= _json_fragment_problem($prop->{xml}) // '';
+                    push @p, "the xml value of $pw is not an XML fragment (D: is DAV:, other prefixes are declared in it): $why"
+                        if $why;
+                }
+                next unless $opt{strict} && $named;
+                push @p, "$pw: '$prop->{name}' is not an XML name"
+                    unless $prop->{name} =~ $NCNAME;
+                push @p, "property {$prop->{namespace}}$prop->{name} appears twice in $name"
+                    if $prop_seen{"{$prop->{namespace}}$prop->{name}"}++ == 1;
+                push @p, "$pw has a value in its $pcode propstat (a property that failed has no value)"
+                    if defined $pcode && ($pcode < 200 || $pcode > 299)
+                       && (exists $prop->{xml} || exists $prop->{value});
+            }
+        }
+    }
+    push @p, _json_summary_problems($data, scalar @{ $data->{responses} },
+                                    $unclassified ? () : (\%st, $n_ps, \%pr));
+    return @p;
+}
+
+sub _json_summary_problems {
+    my ($data, $n, $st, $n_ps, $pr) = @_;
+    return 'no summary at the top level (the counts a streamed body gives at its end)'
+        unless exists $data->{summary};
+    my @p;
+    my $s = $data->{summary};
+    return @p unless _json_object_problem($s, 'the summary', 'summary', \@p);
+    # $want undef: the member only (the counts by class are compared when
+    # every status of the body has a class)
+    my $count = sub {
+        my ($v, $what, $want, $of) = @_;
+        unless (defined $v) {
+            push @p, "the summary has no $what";
+            return;
+        }
+        my $t = _jtype($v);
+        if ($t ne 'integer' || $v < 0) {
+            push @p, "summary.$what is " . _jshow($v) . ', not a count';
+        }
+        elsif (defined $want && $v != $want) {
+            push @p, "summary.$what is " . _jshow($v) . ", but $of is $want";
+        }
+    };
+    $count->($s->{responses}, 'responses', $n, 'the number of responses');
+    $count->($s->{propstat_responses}, 'propstat_responses', $st && $n_ps,
+             'the number of responses in propstat form');
+    for my $k (qw(status properties)) {
+        unless (exists $s->{$k}) {
+            push @p, "the summary has no $k";
+            next;
+        }
+        next unless _json_object_problem($s->{$k}, "summary.$k", 'classes', \@p);
+        for my $c (2 .. 5) {
+            $count->($s->{$k}{"${c}xx"}, "$k.${c}xx",
+                     $st && ($k eq 'status' ? $st->{$c} : $pr->{$c}),
+                     $k eq 'status' ? "the number of status-form responses with a ${c}xx status"
+                                    : "the number of properties in ${c}xx propstats");
+        }
+    }
+    return @p;
+}
+
+# What the text of a JSON body shows: one response per line (the first
+# line opens the list, the last closes it, each line between holds one
+# response and a comma after it but the last); no member twice in an
+# object; with strict, the module's compact output: no whitespace outside
+# strings but those line breaks, U+2028 and U+2029 escaped, the first line
+# as the module writes it.  One pass over the text (it is JSON already):
+# each step skips what is not a string or a bracket, then takes one.
+sub _json_text_problems {
+    my ($chars, $data, %opt) = @_;
+    my @p;
+    my $n = ref $data eq 'HASH' && ref $data->{responses} eq 'ARRAY'
+          ? scalar @{ $data->{responses} } : undef;
+    my (@stack, @resp, $list_depth);    # @resp: [ start, end, line ] of each response
+    my ($line, $dups) = (1, 0);
+    my $key;                            # the last key read in the top-level object
+    my $key_decoder = JSON::PP->new->allow_nonref;
+    while ($chars =~ /\G([^"{}\[\]]*+)(?:("(?:[^"\\]++|\\.)*+")([ \t\r\n]*+:)?|([{\[])|([}\]]))/gc) {
+        $line += ($1 =~ tr/\n//) if length $1;
+        if (defined $2) {
+            next unless defined $3;
+            my $k = index($2, '\\') < 0 ? substr($2, 1, -1) : $key_decoder->decode($2);
+            my $top = $stack[-1] or next;
+            if ($top->{keys}{$k}++ == 1 && $dups++ < 5) {
+                push @p, "member \"$k\" appears twice in an object (line $line)";
+            }
+            $key = $k if @stack == 1;
+            $line += ($3 =~ tr/\n//);
+        }
+        elsif (defined $4) {
+            if (defined $list_depth && @stack == $list_depth && $4 eq '{') {
+                push @resp, [ $-[4], undef, $line ];
+            }
+            push @stack, { keys => {} };
+            $list_depth = 2 if $4 eq '[' && @stack == 2 && defined $key && $key eq 'responses'
+                               && !defined $list_depth;
+        }
+        else {
+            pop @stack;
+            if (defined $list_depth && @stack == $list_depth && @resp && !defined $resp[-1][1]) {
+                $resp[-1][1] = $-[5];
+                push @{ $resp[-1] }, $line;
+            }
+            undef $list_depth if defined $list_depth && @stack < $list_depth;
+        }
+    }
+    my $lines = 1 + ($chars =~ tr/\n//) - ($chars =~ /\n\z/ ? 1 : 0);
+    if ($n && @resp == $n) {
+        my $where = sub { my ($k) = @_; my $h = $data->{responses}[$k - 1]{href};
+                          "response #$k" . (defined $h && !ref $h ? " ($h)" : '') };
+        my @bad;
+        for my $k (1 .. $n) {
+            my ($start, $end, $l1, $l2) = @{ $resp[$k - 1] };
+            my $bol = rindex($chars, "\n", $start) + 1;
+            my $eol = index($chars, "\n", $end);
+            $eol = length $chars if $eol < 0;
+            my $after = substr($chars, $end + 1, $eol - $end - 1);
+            if ($l1 != $l2) {
+                push @bad, $where->($k) . " spans lines $l1 to $l2";
+            }
+            elsif (substr($chars, $bol, $start - $bol) !~ /\A[ \t\r]*\z/) {
+                push @bad, $where->($k) . " does not begin line $l1";
+            }
+            elsif ($after !~ ($k < $n ? qr/\A[ \t\r]*,[ \t\r]*\z/ : qr/\A[ \t\r]*\z/)) {
+                push @bad, $where->($k) . " is followed on line $l1 by more than "
+                           . ($k < $n ? 'a comma' : 'the end of the line');
+            }
+        }
+        if (@bad || $lines != $n + 2) {
+            push @p, "the $n responses are not one per line"
+                     . (@bad ? ': ' . join('; ', @bad[0 .. ($#bad < 2 ? $#bad : 2)])
+                               . (@bad > 3 ? '; ...' : '')
+                             : ": the body has $lines " . ($lines == 1 ? 'line' : 'lines')
+                               . ', not ' . ($n + 2))
+                     . ' (the first line opens the list, each response stands on a line of its own, '
+                     . 'the last line closes the list: a client reads a streamed body line by line)';
+        }
+    }
+    if ($opt{strict}) {
+        push @p, 'the first line is not {"multistatus":1,"responses":[ (as mod_multistatus writes it)'
+            unless $chars =~ /\A\{"multistatus":1,"responses":\[\n/;
+        push @p, 'the body does not end with a line break' unless $chars =~ /\n\z/;
+        # (raw U+2028 / U+2029 can only stand in strings)
+        if ($chars =~ /([\x{2028}\x{2029}])/) {
+            my $c = ord $1;
+            push @p, sprintf 'raw U+%04X inside a string (line %d): mod_multistatus escapes it '
+                             . '(\u%04x), so that a body is also JavaScript',
+                             $c, _line_of($chars, $-[1]), $c;
+        }
+        (my $skeleton = $chars) =~ s/"(?:[^"\\]++|\\.)*+"/""/g;
+        my %ws;
+        while ($skeleton =~ /[ \t\r]/g) {
+            $ws{ 1 + (substr($skeleton, 0, $-[0]) =~ tr/\n//) }++;
+            last if keys %ws > 5;
+        }
+        if (%ws) {
+            my @l = sort { $a <=> $b } keys %ws;
+            push @p, 'whitespace outside strings on line' . (@l > 1 ? 's ' : ' ')
+                     . join(', ', @l[0 .. ($#l < 4 ? $#l : 4)]) . (@l > 5 ? ', ...' : '')
+                     . ' (the output is compact: only a line break before each response and the end of the list)';
+        }
+    }
+    return @p;
+}
+
+# ------------------------------------------------------------------ JSON Schema
+
+# docs/multistatus.schema.json, installed beside the module, applied by a
+# small validator of the keywords it uses (draft 2020-12 semantics); a
+# schema with another keyword is refused rather than half applied.
+my %JS_KEYWORDS = map { $_ => 1 } qw(
+    $schema $id $comment $defs title description examples default
+    type const enum required properties additionalProperties
+    items minItems maxItems minProperties maxProperties
+    minimum maximum exclusiveMinimum exclusiveMaximum minLength maxLength pattern
+    oneOf anyOf allOf not $ref
+);
+my %JSON_SCHEMA_CACHE;
+
+sub json_schema_file {
+    return File::Spec->catfile($SCHEMA_DIR, 'multistatus.schema.json');
+}
+
+sub _json_schema {
+    my ($file) = @_;
+    return $JSON_SCHEMA_CACHE{$file} ||= do {
+        Carp::croak("Apache::TestMultiStatus: JSON schema $file not found") unless -f $file;
+        open my $fh, '<:raw', $file
+            or Carp::croak("Apache::TestMultiStatus: cannot read $file: $!");
+        my $text = do { local $/; <$fh> };
+        my $s = eval { _json()->decode($text) }
+            or Carp::croak("Apache::TestMultiStatus: $file is not JSON: $@");
+        _js_keywords($s, $file, '#');
+        $s;
+    };
+}
+
+sub _js_keywords {
+    my ($s, $file, $where) = @_;
+    return unless ref $s eq 'HASH';
+    for my $k (sort keys %$s) {
+        Carp::croak("Apache::TestMultiStatus: $file uses the keyword '$k' ($where), "
+                    . 'which its JSON Schema validator does not implement')
+            unless $JS_KEYWORDS{$k};
+    }
+    for my $k (qw(items not additionalProperties)) {
+        _js_keywords($s->{$k}, $file, "$where/$k") if ref $s->{$k} eq 'HASH';
+    }
+    for my $k (qw(properties $defs)) {
+        next unless ref $s->{$k} eq 'HASH';
+        _js_keywords($s->{$k}{$_}, $file, "$where/$k/$_") for sort keys %{ $s->{$k} };
+    }
+    for my $k (qw(oneOf anyOf allOf)) {
+        next unless ref $s->{$k} eq 'ARRAY';
+        my $i = 0;
+        _js_keywords($_, $file, "$where/$k/" . $i++) for @{ $s->{$k} };
+    }
+}
+
+# JSON equality (for const and enum): same type, same value.
+sub _js_equal {
+    my ($a, $b) = @_;
+    my ($ta, $tb) = (_jtype($a), _jtype($b));
+    $ta = 'number' if $ta eq 'integer';
+    $tb = 'number' if $tb eq 'integer';
+    return 0 unless $ta eq $tb;
+    return 1 if $ta eq 'null';
+    return ($a ? 1 : 0) == ($b ? 1 : 0) if $ta eq 'boolean';
+    return $a == $b if $ta eq 'number';
+    return $a eq $b if $ta eq 'string';
+    if ($ta eq 'array') {
+        return 0 unless @$a == @$b;
+        _js_equal($a->[$_], $b->[$_]) || return 0 for 0 .. $#$a;
+        return 1;
+    }
+    return 0 unless keys %$a == keys %$b;
+    for my $k (keys %$a) {
+        return 0 unless exists $b->{$k} && _js_equal($a->{$k}, $b->{$k});
+    }
+    return 1;
+}
+
+my %JS_POINTER_CACHE;
+sub _js_pointer {
+    my ($root, $ref) = @_;
+    my $cached = $JS_POINTER_CACHE{ Scalar::Util::refaddr($root) . $ref };
+    return $cached if $cached;
+    Carp::croak("Apache::TestMultiStatus: JSON schema reference '$ref' is not local (#/...)")
+        unless $ref =~ m{\A#(/.*)?\z};
+    my $s = $root;
+    for my $part (split m{/}, substr($ref, 2)) {
+        $part =~ s/~1/\//g;
+        $part =~ s/~0/~/g;
+        $s = ref $s eq 'HASH' ? $s->{$part} : ref $s eq 'ARRAY' ? $s->[$part] : undef;
+        Carp::croak("Apache::TestMultiStatus: JSON schema reference '$ref' leads nowhere")
+            unless defined $s;
+    }
+    return $JS_POINTER_CACHE{ Scalar::Util::refaddr($root) . $ref } = $s;
+}
+
+# Errors of $v against schema $s, as "where: what" (where a JSON pointer).
+sub _js_validate {
+    my ($root, $s, $v, $where, $err) = @_;
+    my $at = length $where ? $where : '(top level)';
+    if (JSON::PP::is_bool($s)) {
+        push @$err, "$at: not allowed here" unless $s;
+        return;
+    }
+    if (defined $s->{'$ref'}) {
+        _js_validate($root, _js_pointer($root, $s->{'$ref'}), $v, $where, $err);
+    }
+    my $t = _jtype($v);
+    if (defined(my $types = $s->{type})) {
+        my @want = ref $types ? @$types : ($types);
+        my $ok = grep { $_ eq $t || ($_ eq 'number' && $t eq 'integer') } @want;
+        unless ($ok) {
+            push @$err, "$at: $A_TYPE{$t}, not " . join(' or ', map { $A_TYPE{$_} // $_ } @want);
+            return;
+        }
+    }
+    if (exists $s->{const} && !_js_equal($v, $s->{const})) {
+        push @$err, "$at: " . _jshow($v) . ', not ' . _jshow($s->{const});
+    }
+    if ($s->{enum} && !grep { _js_equal($v, $_) } @{ $s->{enum} }) {
+        push @$err, "$at: " . _jshow($v) . ', not one of ' . join(', ', map { _jshow($_) } @{ $s->{enum} });
+    }
+    if ($t eq 'object') {
+        for my $k (@{ $s->{required} || [] }) {
+            push @$err, "$at: no member \"$k\"" unless exists $v->{$k};
+        }
+        my $props = $s->{properties} || {};
+        for my $k (sort keys %$v) {
+            if ($props->{$k}) {
+                _js_validate($root, $props->{$k}, $v->{$k}, "$where/$k", $err);
+            }
+            elsif (exists $s->{additionalProperties}) {
+                my $ap = $s->{additionalProperties};
+                if (JSON::PP::is_bool($ap) && !$ap) {
+                    push @$err, "$at: member \"$k\" is not allowed";
+                }
+                else {
+                    _js_validate($root, $ap, $v->{$k}, "$where/$k", $err);
+                }
+            }
+        }
+        push @$err, "$at: fewer than $s->{minProperties} members"
+            if defined $s->{minProperties} && keys %$v < $s->{minProperties};
+        push @$err, "$at: more than $s->{maxProperties} members"
+            if defined $s->{maxProperties} && keys %$v > $s->{maxProperties};
+    }
+    elsif ($t eq 'array') {
+        push @$err, "$at: fewer than $s->{minItems} items"
+            if defined $s->{minItems} && @$v < $s->{minItems};
+        push @$err, "$at: more than $s->{maxItems} items"
+            if defined $s->{maxItems} && @$v > $s->{maxItems};
+        if ($s->{items}) {
+            _js_validate($root, $s->{items}, $v->[$_], "$where/$_", $err) for 0 .. $#$v;
+        }
+    }
+    elsif ($t eq 'string') {
+        push @$err, "$at: shorter than $s->{minLength} characters"
+            if defined $s->{minLength} && length $v < $s->{minLength};
+        push @$err, "$at: longer than $s->{maxLength} characters"
+            if defined $s->{maxLength} && length $v > $s->{maxLength};
+        push @$err, "$at: " . _jshow($v) . " does not match $s->{pattern}"
+            if defined $s->{pattern} && $v !~ /$s->{pattern}/;
+    }
+    elsif ($t eq 'integer' || $t eq 'number') {
+        my $n = $v;     # numeric use only
+        push @$err, "$at: " . _jshow($v) . " is below $s->{minimum}"
+            if defined $s->{minimum} && $n < $s->{minimum};
+        push @$err, "$at: " . _jshow($v) . " is above $s->{maximum}"
+            if defined $s->{maximum} && $n > $s->{maximum};
+        push @$err, "$at: " . _jshow($v) . " is not above $s->{exclusiveMinimum}"
+            if defined $s->{exclusiveMinimum} && $n <= $s->{exclusiveMinimum};
+        push @$err, "$at: " . _jshow($v) . " is not below $s->{exclusiveMaximum}"
+            if defined $s->{exclusiveMaximum} && $n >= $s->{exclusiveMaximum};
+    }
+    for my $sub (@{ $s->{allOf} || [] }) {
+        _js_validate($root, $sub, $v, $where, $err);
+    }
+    for my $kw (qw(anyOf oneOf)) {
+        next unless $s->{$kw};
+        my (@why, $n);
+        for my $sub (@{ $s->{$kw} }) {
+            my @e;
+            _js_validate($root, $sub, $v, $where, \@e);
+            @e ? push @why, $e[0] : $n++;
+        }
+        $n //= 0;
+        if ($n == 0) {
+            my $i = 0;
+            push @$err, "$at: matches none of the " . @{ $s->{$kw} } . " alternatives of $kw ("
+                        . join('; ', map { ++$i . ". $_" } @why) . ')';
+        }
+        elsif ($kw eq 'oneOf' && $n > 1) {
+            push @$err, "$at: matches $n alternatives of oneOf, not exactly one";
+        }
+    }
+    if (defined $s->{not}) {
+        my @e;
+        _js_validate($root, $s->{not}, $v, $where, \@e);
+        unless (@e) {
+            my $n = $s->{not};
+            my $what = ref $n eq 'HASH' && keys %$n == 1 && $n->{required}
+                     ? 'has ' . join(' and ', map { "\"$_\"" } @{ $n->{required} })
+                       . (@{ $n->{required} } > 1 ? ' together' : '')
+                     : 'matches what "not" excludes';
+            push @$err, "$at: $what";
+        }
+    }
+}
+
+sub _json_schema_problems {
+    my ($data, %opt) = @_;
+    my $file = $opt{json_schema} // json_schema_file();
+    my $schema = _json_schema($file);
+    my @err;
+    _js_validate($schema, $schema, $data, '', \@err);
+    return () unless @err;
+    my %seen;
+    @err = grep { !$seen{$_}++ } @err;
+    my $more = @err > 8 ? '; ... (' . @err . ' in all)' : '';
+    @err = @err[0 .. 7] if @err > 8;
+    return 'not valid against ' . File::Basename::basename($file) . ': '
+           . join('; ', @err) . $more;
+}
+
+# (ms or undef, problems...) of a JSON body: the checks in Perl first (each
+# says what is wrong in the shape's words), the schema's verdict after; the
+# structure is built last (it reads numbers as strings).
+sub _check_json {
+    my ($body, $http, $p, %opt) = @_;
+    my @p = @$p;
+    my ($data, $why, $chars) = _parse_json($body);
+    return (undef, @p, $why) if defined $why;
+    my @g = _json_grammar_problems($data, %opt);
+    my @t = _json_text_problems($chars, $data, %opt);
+    my @s = _json_schema_problems($data, %opt);
+    my $ms = _build_json($data, $body, $http);
+    push @p, @g, @t;
+    push @p, _href_problems($ms, %opt);
+    if ($opt{strict}) {
+        my %seen;
+        for my $r (@{ $ms->{responses} }) {
+            for my $h (@{ $r->{hrefs} }, defined $r->{location} ? $r->{location} : ()) {
+                next if $seen{$h}++;
+                my $w = _href_syntax($h);
+                push @p, "href '$h' in response " . ($r->{href} // '?') . ": $w" if $w;
+            }
+        }
+    }
+    push @p, @s;
     return ($ms, @p);
 }
 
@@ -914,7 +1812,7 @@ sub prop_is {
         $ok = defined $p->{xml} && $p->{xml} eq $value->{xml};
     }
     elsif (ref $value eq 'HASH' && $value->{elements}) {
-        my @have = $p->{node} ? map { _clark($_) } _elements($p->{node}) : ();
+        my @have = _prop_elements($p);
         $ok = "@have" eq "@{ $value->{elements} }";
     }
     elsif (!ref $value) {
@@ -971,6 +1869,148 @@ sub hrefs_unique {
     return _assert(!@dup, $name, map { "href $_ appears $n{$_} times" } @dup);
 }
 
+# ------------------------------------------------------------------ XML and JSON
+
+# A value as a comparable string, whatever its rendering: text, and
+# elements by namespace and local name with their attributes (prefixes and
+# where namespaces are declared do not count).
+sub _node_shape {
+    my ($node) = @_;
+    my (@out, $text);
+    my $flush = sub { push @out, 'text ' . _jshow($text) if defined $text && length $text; undef $text };
+    for my $c ($node->childNodes) {
+        my $t = $c->nodeType;
+        if ($t == XML::LibXML::XML_TEXT_NODE() || $t == XML::LibXML::XML_CDATA_SECTION_NODE()) {
+            $text .= $c->data;
+            next;
+        }
+        $flush->();
+        if ($t == XML::LibXML::XML_ELEMENT_NODE()) {
+            my @attr = sort map { _clark($_) . '=' . _jshow($_->value) }
+                       grep { $_->nodeType == XML::LibXML::XML_ATTRIBUTE_NODE() } $c->attributes;
+            push @out, _clark($c) . (@attr ? '[' . join(' ', @attr) . ']' : '')
+                       . '(' . _node_shape($c) . ')';
+        }
+        elsif ($t == XML::LibXML::XML_COMMENT_NODE()) {
+            push @out, 'comment ' . _jshow($c->data);
+        }
+        elsif ($t == XML::LibXML::XML_PI_NODE()) {
+            push @out, 'pi ' . $c->nodeName . ' ' . _jshow($c->textContent);
+        }
+    }
+    $flush->();
+    return join ' ', @out;
+}
+
+sub _value_shape {
+    my ($p) = @_;
+    return _node_shape($p->{node}) if $p->{node};
+    return length $p->{value} ? 'text ' . _jshow($p->{value}) : '';
+}
+
+sub _prop_elements {
+    my ($p) = @_;
+    return $p->{node} ? map { _clark($_) } _elements($p->{node}) : ();
+}
+
+sub _fmt_name {
+    my ($ms) = @_;
+    return uc $ms->{format};
+}
+
+# Differences between two parsed renderings of one request, as lines.
+sub _differences {
+    my ($a, $b) = @_;
+    my ($A, $B) = (_fmt_name($a), _fmt_name($b));
+    my @d;
+    my $diff = sub {
+        my ($where, $what, $x, $y) = @_;
+        return if (defined $x ? $x : "\0undef") eq (defined $y ? $y : "\0undef");
+        my $show = sub { defined $_[0] ? "'$_[0]'" : 'none' };
+        push @d, "$where: $what " . $show->($x) . " in $A, " . $show->($y) . " in $B";
+    };
+    if ($a->{http} && $b->{http}) {
+        $diff->('the answers', 'HTTP status', $a->{http}{status_line}, $b->{http}{status_line});
+    }
+    $diff->('the multistatus', 'description', $a->{description}, $b->{description});
+    my @ra = @{ $a->{responses} };
+    my @rb = @{ $b->{responses} };
+    if (@ra != @rb) {
+        my %in_b = map { ($_->{href} // '') => 1 } @rb;
+        my %in_a = map { ($_->{href} // '') => 1 } @ra;
+        my @only_a = grep { !$in_b{$_} } map { $_->{href} // '(no href)' } @ra;
+        my @only_b = grep { !$in_a{$_} } map { $_->{href} // '(no href)' } @rb;
+        push @d, scalar(@ra) . " responses in $A, " . scalar(@rb) . " in $B"
+                 . (@only_a ? "; only in $A: " . join(', ', @only_a) : '')
+                 . (@only_b ? "; only in $B: " . join(', ', @only_b) : '');
+    }
+    my $n = @ra < @rb ? @ra : @rb;
+    for my $i (0 .. $n - 1) {
+        my ($x, $y) = ($ra[$i], $rb[$i]);
+        my $where = 'response #' . ($i + 1);
+        if (($x->{href} // '') ne ($y->{href} // '')) {
+            $diff->($where, 'href', $x->{href}, $y->{href});
+            next;
+        }
+        $where .= " $x->{href}" if defined $x->{href};
+        $diff->($where, 'status', $x->{status}, $y->{status});
+        $diff->($where, 'error', join(' ', @{ $x->{error} }), join(' ', @{ $y->{error} }));
+        $diff->($where, 'description', $x->{description}, $y->{description});
+        $diff->($where, 'location', $x->{location}, $y->{location});
+        my @pa = @{ $x->{propstats} };
+        my @pb = @{ $y->{propstats} };
+        my $list = sub { join ', ', map { $_->{code} // $_->{status} // '?' } @_ };
+        if (@pa != @pb) {
+            $diff->($where, 'propstats', $list->(@pa), $list->(@pb));
+            next;
+        }
+        for my $j (0 .. $#pa) {
+            my ($s, $t) = ($pa[$j], $pb[$j]);
+            my $pw = "$where, propstat #" . ($j + 1);
+            $diff->($pw, 'status', $s->{status}, $t->{status});
+            $diff->($pw, 'error', join(' ', @{ $s->{error} }), join(' ', @{ $t->{error} }));
+            $diff->($pw, 'description', $s->{description}, $t->{description});
+            my $keys_a = join ', ', map { $_->{key} } @{ $s->{props} };
+            my $keys_b = join ', ', map { $_->{key} } @{ $t->{props} };
+            if ($keys_a ne $keys_b) {
+                $diff->($pw, 'properties', $keys_a, $keys_b);
+                next;
+            }
+            for my $k (0 .. $#{ $s->{props} }) {
+                my ($u, $v) = ($s->{props}[$k], $t->{props}[$k]);
+                my $qw = "$where, property $u->{key}";
+                $diff->($qw, 'xml:lang', $u->{lang}, $v->{lang});
+                next if _value_shape($u) eq _value_shape($v);
+                my $show = sub {
+                    my ($p) = @_;
+                    return 'no value' if $p->{empty};
+                    return $p->{xml} =~ /</ ? "XML '$p->{xml}'" : "'$p->{value}'";
+                };
+                push @d, "$qw: value " . $show->($u) . " in $A, " . $show->($v) . " in $B";
+            }
+        }
+    }
+    return @d;
+}
+
+sub multistatus_same_ok {
+    my ($one, $two, $name) = @_;
+    $name //= 'the XML and the JSON answers say the same';
+    my ($a, $why_a) = _ms_or_why($one);
+    my ($b, $why_b) = _ms_or_why($two);
+    return _assert(0, $name, ($a ? () : "the first answer: $why_a"),
+                             ($b ? () : "the second answer: $why_b")) unless $a && $b;
+    if ($a->{format} eq $b->{format}) {
+        my $ct = join ' and ', map { $_->{http} ? 'Content-Type ' . ($_->{http}{content_type} // '(none)') : 'a body' } $a, $b;
+        return _assert(0, $name, 'both answers are ' . _fmt_name($a) . " ($ct): "
+                                 . 'one XML and one JSON rendering are compared');
+    }
+    my @d = _differences($a, $b);
+    my $more = @d > 20 ? '... (' . @d . ' differences in all)' : undef;
+    @d = (@d[0 .. 19], $more) if $more;
+    return _assert(!@d, $name, @d);
+}
+
 # ------------------------------------------------------------------ PROPFIND
 
 sub _xml_escape {
@@ -1023,7 +2063,7 @@ sub propfind_request {
     my ($url, %opt) = @_;
     require HTTP::Request;
     Carp::croak('propfind_request: no URL given') unless defined $url;
-    my %known = map { $_ => 1 } qw(depth props allprop include propname body prefer brief headers);
+    my %known = map { $_ => 1 } qw(depth props allprop include propname body prefer brief json headers);
     for (sort keys %opt) {
         Carp::croak("propfind_request: unknown option '$_'") unless $known{$_};
     }
@@ -1042,6 +2082,7 @@ sub propfind_request {
         push @h, Prefer => ref $opt{prefer} ? join(', ', @{ $opt{prefer} }) : $opt{prefer};
     }
     push @h, Brief => 't' if $opt{brief};
+    push @h, Accept => 'application/json' if $opt{json};
     push @h, 'Content-Type' => 'application/xml; charset=utf-8'
         if defined $body && length $body;
     push @h, @{ $opt{headers} } if $opt{headers};
@@ -1077,15 +2118,21 @@ Apache::TestMultiStatus - assert on 207 Multi-Status answers in Apache::Test sui
   use Test::More import => ['!plan'];
   use Apache::TestMultiStatus;
 
-  plan tests => 5;
+  plan tests => 8;
 
-  my $res = PROPFIND('/dav/', depth => 1,
-                     props => ['displayname', '{urn:example:props}color']);
+  my @props = ('displayname', '{urn:example:props}color');
+  my $res = PROPFIND('/dav/', depth => 1, props => \@props);
   my $ms = multistatus_ok($res, 'PROPFIND answers a valid 207');
   hrefs_are($ms, ['/dav/', '/dav/a b.txt'], 'the folder and its file');
   prop_is($ms, '/dav/a b.txt', 'displayname', 200, 'a b.txt');
   prop_status_is($ms, '/dav/a b.txt', '{urn:example:props}color', 404);
   hrefs_unique($ms);
+
+  # MultiStatusJSON On: the same request in JSON, the same assertions
+  my $json = PROPFIND('/dav/', depth => 1, props => \@props, json => 1);
+  my $jms = multistatus_ok($json, 'the same in JSON: a valid 207', format => 'json');
+  prop_is($jms, '/dav/a b.txt', 'displayname', 200, 'a b.txt');
+  multistatus_same_ok($res, $json, 'XML and JSON say the same');
 
 =head1 DESCRIPTION
 
@@ -1095,6 +2142,12 @@ test assert on its results in one line each, with a diagnostic that says
 what was found when an assertion fails.  It works with any server; with
 C<< strict => 1 >> it also holds the body to every rule of the answers
 mod_multistatus writes.
+
+It reads the XML body of RFC 4918 and the JSON rendering of
+mod_multistatus's C<MultiStatusJSON> (see L</JSON BODIES>) into the same
+structure, so that every assertion works on both unchanged, and
+C<multistatus_same_ok> checks that the two renderings of a request say the
+same.
 
 Each assertion is exactly one test for L<Test::More>'s plan.  The
 assertions take what C<multistatus_ok> or C<multistatus_parse> returned, or
@@ -1124,13 +2177,18 @@ each response has an href and either a status or propstats (never both,
 never neither), each propstat a prop and a status, status lines are
 C<HTTP/1.1 NNN Reason> with NNN in 200..599 (1xx are never recorded);
 
-=item * no href appears in two responses (14.24), and every href of the
+=item * no href appears in two responses (14.24; a last response with 507, the
+truncation marker of RFC 5323 and RFC 6578, may repeat the request-URI), and
+every href of the
 body has the same form: all absolute paths or all absolute URIs (8.3);
 
 =item * the RELAX NG schema of that grammar, F<multistatus.rng>, installed
 with the module.
 
 =back
+
+A JSON body (C<Content-Type: application/json>) gets the checks of
+L</JSON BODIES> instead of the XML ones.
 
 Options:
 
@@ -1155,6 +2213,19 @@ Every href must be an absolute path (C</dir/a>), or an absolute URI
 Validate against another RELAX NG schema (an extension of yours), instead
 of the installed one.
 
+=item format => 'json' or 'xml'
+
+The rendering wanted: a JSON answer to a request that asked for JSON (and
+not the XML a server sends when it ignores C<Accept>), or an XML one.
+
+=item json_schema => $file
+
+For a JSON body: validate against another JSON Schema instead of the
+installed F<multistatus.schema.json> (with the keywords that one uses:
+type, const, enum, required, properties, additionalProperties, items,
+minItems, maxItems, minimum, maximum, minLength, maxLength, pattern, oneOf,
+anyOf, allOf, not, local $ref; a schema with another keyword is refused).
+
 =back
 
 =head2 multistatus_problems($res, %options)
@@ -1165,8 +2236,75 @@ is valid.  Not exported by default.
 =head2 multistatus_parse($res_or_body)
 
 Parses without validating and returns the structure; dies, saying why,
-when the body is not XML.  Reads whatever is there: an element that does
-not belong is skipped, a missing one is C<undef>.
+when the body is not XML (or not JSON).  Reads whatever is there: an
+element that does not belong is skipped, a missing one is C<undef>.
+
+=head1 JSON BODIES
+
+mod_multistatus renders a 207 as JSON where C<MultiStatusJSON> says so
+(C<On>: when the request's C<Accept> prefers C<application/json>;
+C<Always>), in the shape of F<docs/multistatus.schema.json>:
+
+  {"multistatus":1,"responses":[
+  {"href":"/dav/a","propstats":[{"status":200,"reason":"OK","properties":[
+    {"namespace":"DAV:","name":"resourcetype","xml":"<D:collection/>"}]}]},
+  {"href":"/dav/b","status":423,"reason":"Locked","error":{"namespace":"DAV:","name":"lock-token-submitted"}}
+  ],"summary":{"responses":2,"status":{"2xx":0,"3xx":0,"4xx":1,"5xx":0},
+  "propstat_responses":1,"properties":{"2xx":1,"3xx":0,"4xx":0,"5xx":0}}}
+
+A response whose Content-Type is a JSON type is read as JSON (a body
+string: when it starts with C<{> or C<[>), into the structure of an XML
+body: the status line is rebuilt from C<status> and C<reason>
+(C<HTTP/1.1 423 Locked>), a property's C<value> is its text and C<xml> its
+XML value, parsed with C<D:> bound to C<DAV:> as in the XML body, an
+C<error> becomes C<['{DAV:}lock-token-submitted']>.  So every assertion
+works on a JSON answer as on an XML one.
+
+C<multistatus_ok> checks of a JSON body, with a message for each fault:
+
+=over
+
+=item * the body is UTF-8 and JSON (RFC 8259): a raw control character in
+a string is named with its line; no member appears twice in an object;
+
+=item * the rules of F<multistatus.schema.json>, in Perl: an object with
+C<multistatus> 1, C<responses> and C<summary>, and no other member than
+C<description>; each response an object with a non-empty C<href>, and
+either C<status> (an integer of 200..599, 1xx never) with its C<reason>, or
+C<propstats> (a non-empty list, each with C<status>, C<reason> and
+C<properties>); each property with C<namespace> and C<name>, then C<lang>,
+and C<value> or C<xml> (never both); C<error> with C<namespace> and
+C<name>; C<description> and C<location> strings; no member the shape does
+not have;
+
+=item * an C<xml> value is an XML fragment where it stands: well-formed,
+each prefix declared in it but C<D:>;
+
+=item * the summary counts what the body holds: the responses, the
+status-form ones by class, the propstat-form ones, their properties by the
+class of their propstat;
+
+=item * one response per line: the first line opens the list, the last
+closes it, and each line between is one response (a comma after it but the
+last), so that a client can read a streamed body line by line;
+
+=item * the hrefs: none twice, one form, and the C<href_form> asked for,
+as in XML;
+
+=item * then the installed schema itself, by a validator of the keywords it
+uses.
+
+=back
+
+In strict mode, also: the Content-Type is exactly C<application/json>;
+the reasons are the module's (as for XML: C<404 Not Found>,
+C<299 Success>); the output is compact (no whitespace outside strings but
+the line breaks of the responses), starts with
+C<{"multistatus":1,"responses":[> and ends with a line break; U+2028 and
+U+2029 are escaped; the hrefs and locations have the syntax of the module's
+(as for XML); a location goes with a 3xx status; properties are grouped by
+status, once per response, with no value when they failed; property and
+error names are XML names.
 
 =head1 STRICT MODE
 
@@ -1250,6 +2388,24 @@ listed.  The diagnostic lists what is missing and what is unexpected.
 
 No href appears twice.
 
+=head2 multistatus_same_ok($xml, $json, $name)
+
+The XML and the JSON renderings of one request say the same (responses,
+parsed structures or bodies, in either order; one of each): the same HTTP
+status, the same hrefs in the same order, and for each response the same
+status line, error, description and location, the same propstats in the
+same order with the same properties in the same order, each with the same
+C<xml:lang> and the same value.  Values are compared as text and elements
+(namespace, local name, attributes), not as written: a prefix or where a
+namespace is declared does not count.  The diagnostic names each
+difference (20 at most):
+
+  #   response #2 /dav/a%20b.txt, property {DAV:}getetag: value '"x1"' in XML, '"x2"' in JSON
+
+It fails, saying so, when both answers are XML (the server ignored
+C<Accept>) or both JSON.  It parses; it does not validate (use
+C<multistatus_ok> on each).
+
 =head1 PROPFIND REQUESTS
 
 =head2 PROPFIND($url, %options)
@@ -1285,6 +2441,11 @@ sends an empty body, which RFC 4918 reads as allprop).
 
 A Prefer header (a list is joined with commas), a C<Brief: t> header.
 
+=item json => 1
+
+C<Accept: application/json>: the JSON rendering where the server has
+C<MultiStatusJSON On>.
+
 =item headers => [ Name => $value, ... ]
 
 More headers.
@@ -1301,10 +2462,11 @@ exported by default).
 A plain hash:
 
   {
-    format      => 'xml',
+    format      => 'xml',               # or 'json'
     body        => $bytes,              # decoded of any Content-Encoding
     http        => { code, status_line, protocol, content_type, headers } # or undef
-    doc         => $xml_libxml_document,
+    doc         => $xml_libxml_document,   # (XML)
+    json        => $decoded_body,          # (JSON)
     description => $text,               # of the multistatus, or undef
     responses   => [ $response, ... ],  # in body order
     by_href     => { $href => $response },
@@ -1326,8 +2488,15 @@ A plain hash:
 
 C<error> is an empty list when there is no error element.  The C<node> and
 C<doc> keys are L<XML::LibXML> objects, for what the rest does not say.
-A JSON rendering of a multistatus would fill the same structure
-(C<< format => 'json' >>, no C<doc> or C<node>); it is not supported yet.
+
+A JSON body fills the same structure (C<< format => 'json' >>), and each
+hash has a C<json> key: its part of the decoded body.  There is no C<doc>,
+and no C<node> but that of a property with an C<xml> value: the property
+element built around it, in a document where C<D:> is C<DAV:>.  A status
+line is rebuilt (C<HTTP/1.1 $status $reason>); a property's C<prefix> is
+undef; its C<xml> is its text escaped, or its XML value as the parser
+writes it back, the same as from the XML body (but where the XML body
+declares a namespace outside the value, which JSON cannot).
 
 =head1 OTHER FUNCTIONS
 
@@ -1348,18 +2517,24 @@ The reason mod_multistatus writes for a code of 200..599.
 
 The path of the installed schema (strict or permissive).
 
+=item json_schema_file()
+
+The path of the installed JSON schema.
+
 =back
 
 =head1 FILES
 
 F<Apache/TestMultiStatus/multistatus.rng> (RFC 4918 section 14, for any
-server) and F<Apache/TestMultiStatus/multistatus-strict.rng> (the output of
-mod_multistatus), installed beside the module and found relative to it.
+server), F<Apache/TestMultiStatus/multistatus-strict.rng> (the output of
+mod_multistatus) and F<Apache/TestMultiStatus/multistatus.schema.json> (its
+JSON rendering, a copy of the project's F<docs/multistatus.schema.json>),
+installed beside the module and found relative to it.
 
 =head1 SEE ALSO
 
-L<Apache::Test>, L<Apache::TestRequest>, L<Test::More>, RFC 4918,
-the README of mod_multistatus.
+L<Apache::Test>, L<Apache::TestRequest>, L<Test::More>, L<JSON::PP>,
+RFC 4918, RFC 8259, the README of mod_multistatus.
 
 =head1 LICENSE
 

@@ -23,7 +23,12 @@
  *                next ms_flush() or the end)
  *   flush=K      ms_flush() after every K responses
  *   pause=K      after K responses: ms_flush() (unless noflush=1), then
- *                sleep sleep=MS milliseconds (default 1000), then go on
+ *                sleep sleep=MS milliseconds (default 1000), or with
+ *                gate=NAME wait until the client opens the gate: creates
+ *                the file NAME in the directory MS_STREAM_GATE_DIR (set by
+ *                t/conf/ms_stream.conf.in; NAME: letters, digits, '-'),
+ *                for at most gatewait=MS milliseconds (default 60000);
+ *                then go on
  *   open=K       the last K responses are left open (never closed)
  *   junk=1       after each ms_flush() the handler writes bytes of its own
  *                and flushes them (ap_rputs + ap_rflush): they must never
@@ -34,7 +39,10 @@
  *                (DONE), a number (e.g. 500, 503, 403), or set500 (sets
  *                r->status = 500 itself and returns OK)
  *   keepon=1     on MS_ELIMIT, keep calling (default: stop walking)
- *   mem=1        log VmHWM/VmRSS of this process before and after
+ *   mem=1        log VmHWM/VmRSS of this process before and after; the
+ *                peak (VmHWM) is first reset to the current RSS (value 5
+ *                written to /proc/self/clear_refs), so that an earlier,
+ *                bigger request of this child cannot hide the growth
  *
  * What the handler saw is logged at info level, every line tagged with the
  * request header X-Test-Id (ID):
@@ -48,8 +56,10 @@
  *        what further calls return
  *   "ms_stream: [ID] stopped after N responses with MS_ELIMIT"
  *        when the limit stops the walk
- *   "ms_stream: [ID] memory hwm_before=KB hwm_after=KB rss_before=KB
- *    rss_after=KB" (mem=1)
+ *   "ms_stream: [ID] memory reset=ok|failed hwm_before=KB hwm_after=KB
+ *    rss_before=KB rss_after=KB" (mem=1)
+ *   "ms_stream: [ID] gate NAME opened after MS ms" (by the client), or
+ *   "ms_stream: [ID] gate NAME timed out after MS ms" (gate=NAME)
  */
 
 #define APACHE_HTTPD_TEST_HANDLER     ms_stream_handler
@@ -61,6 +71,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apr_file_info.h"
+#include "apr_lib.h"
 #include "apr_strings.h"
 #include "apr_time.h"
 
@@ -140,6 +152,54 @@ static void read_mem(long *hwm, long *rss)
         }
     }
     fclose(f);
+}
+
+/* Resets VmHWM of this process to its current RSS; 1 when done.  (httpd
+ * keeps its children dumpable, so that they own their /proc files, when
+ * CoreDumpDirectory is set: t/conf/httpd.conf.in sets it.) */
+static int reset_peak(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    int ok;
+
+    if (!f) {
+        return 0;
+    }
+    ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+/* Waits until the client creates the file @a name in MS_STREAM_GATE_DIR,
+ * for at most @a max_ms; logs which came first. */
+static void wait_gate(request_rec *r, const char *name, long max_ms)
+{
+    const char *dir = apr_table_get(r->subprocess_env, "MS_STREAM_GATE_DIR");
+    const char *c, *path;
+    apr_time_t t0 = apr_time_now();
+    apr_finfo_t fi;
+    int open = 0;
+
+    for (c = name; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-') {
+            break;
+        }
+    }
+    if (!dir || !*name || *c) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "ms_stream: [%s] gate '%s': bad name or no "
+                      "MS_STREAM_GATE_DIR", test_id(r), name);
+        return;
+    }
+    path = apr_pstrcat(r->pool, dir, "/", name, NULL);
+    while (!(open = apr_stat(&fi, path, APR_FINFO_TYPE, r->pool)
+                    == APR_SUCCESS)
+           && apr_time_now() - t0 < apr_time_from_msec(max_ms)) {
+        apr_sleep(apr_time_from_msec(10));
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "ms_stream: [%s] gate %s %s after %ld ms", test_id(r), name,
+                  open ? "opened" : "timed out",
+                  (long)apr_time_as_msec(apr_time_now() - t0));
 }
 
 typedef struct {
@@ -232,6 +292,8 @@ static int sc_list(request_rec *r)
     long flush_every = query_num(r, "flush", 0);
     long pause = query_num(r, "pause", -1);
     long sleep_ms = query_num(r, "sleep", 1000);
+    long gate_ms = query_num(r, "gatewait", 60000);
+    const char *gate = query_str(r, "gate");
     long leave_open = query_num(r, "open", 0);
     long bad = query_num(r, "bad", -1);
     int noflush = query_num(r, "noflush", 0) != 0;
@@ -241,6 +303,7 @@ static int sc_list(request_rec *r)
     const char *ret = query_str(r, "ret");
     const char *summary;
     long hwm0 = -1, rss0 = -1, hwm1, rss1;
+    int reset = 0;
     walk w;
     long i;
 
@@ -252,6 +315,7 @@ static int sc_list(request_rec *r)
         form = "status";
     }
     if (mem) {
+        reset = reset_peak();
         read_mem(&hwm0, &rss0);
     }
     for (i = 0; i < n; i++) {
@@ -275,7 +339,12 @@ static int sc_list(request_rec *r)
             if (!noflush) {
                 note_rv(&w, i, do_flush(&w));
             }
-            apr_sleep(apr_time_from_msec(sleep_ms));
+            if (gate) {
+                wait_gate(r, gate, gate_ms);
+            }
+            else {
+                apr_sleep(apr_time_from_msec(sleep_ms));
+            }
         }
         rv = report_one(&w, form, i, i >= n - leave_open);
         note_rv(&w, i, rv);
@@ -310,9 +379,9 @@ static int sc_list(request_rec *r)
     if (mem) {
         read_mem(&hwm1, &rss1);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "ms_stream: [%s] memory hwm_before=%ld hwm_after=%ld "
-                      "rss_before=%ld rss_after=%ld", test_id(r), hwm0, hwm1,
-                      rss0, rss1);
+                      "ms_stream: [%s] memory reset=%s hwm_before=%ld "
+                      "hwm_after=%ld rss_before=%ld rss_after=%ld", test_id(r),
+                      reset ? "ok" : "failed", hwm0, hwm1, rss0, rss1);
     }
     summary = apr_psprintf(r->pool, "registered=%ld refusals=%ld first=%ld:%s",
                            w.registered, w.refusals, w.first_at,

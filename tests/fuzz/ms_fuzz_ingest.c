@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ingest_fuzz.c: libFuzzer target for the ingest parser (ms_ingest*.c).
+ * ms_fuzz_ingest.c: libFuzzer target for the ingest parser (ms_ingest*.c).
  *
  * The input is a producer's body, as is (the captured bodies of
  * tests/ingest/ are the seeds).  Each input is ingested three times into
@@ -16,8 +16,9 @@
  *     body is taken that a client's parser would refuse).
  * A violation aborts, which libFuzzer reports with the input.
  *
- *   make fuzz-ingest                  (builds tests/fuzz/ingest_fuzz)
- *   tests/fuzz/ingest_fuzz -dict=tests/fuzz/ingest.dict CORPUS tests/ingest
+ *   make fuzz-ingest      (builds every target, runs this one FUZZ_SECONDS)
+ *   tests/fuzz/ms_fuzz_ingest -dict=tests/fuzz/ms_fuzz_ingest.dict CORPUS \
+ *       tests/fuzz/seeds-ingest tests/ingest
  */
 #include <stdint.h>
 #include <stdio.h>
