@@ -10,7 +10,8 @@
  *
  *     GET /synth/?n=N&kind=status     N status-form responses (200)
  *     GET /synth/?n=N&kind=props      N propstat-form responses, each with
- *                                     4 DAV: text properties (200)
+ *                                     4 DAV: text properties (200), their
+ *                                     names checked once (ms_qname_get)
  *     GET /synth/?n=N&kind=add        N ms_add_status() results, left open
  *                                     until the handler returns
  *     PROPFIND /synth/?n=N&kind=rootlast  N propstat-form members closed
@@ -98,10 +99,25 @@ static const char *decimal(char *buf, apr_size_t size, long v)
     return p;
 }
 
+static const char *const pname[4] = {
+    "displayname", "getcontentlength", "getlastmodified", "getetag"
+};
+
+/* Property @a i of pname, by its checked name when there is one. */
+static void synth_prop(ms_response *resp, const ms_qname *const *qn, int i,
+                       const char *value)
+{
+    if (qn[i])
+        api.prop_add_qname(resp, qn[i], HTTP_OK, MS_VALUE_TEXT, value);
+    else
+        api.prop_add(resp, "DAV:", pname[i], HTTP_OK, MS_VALUE_TEXT, value);
+}
+
 static int synth_handler(request_rec *r)
 {
     char nbuf[32], kbuf[16], name[16];
     const char *v;
+    const ms_qname *qn[4] = { NULL, NULL, NULL, NULL };
     long n = 1000, i;
     int props = 0, add = 0, rootlast = 0;
     apr_status_t rv = APR_SUCCESS;
@@ -143,6 +159,10 @@ static int synth_handler(request_rec *r)
         return OK;
     }
 
+    /* The property names checked once (API version 3), as a listing
+     * handler does; by name with an older module. */
+    for (i = 0; props && i < 4; i++)
+        qn[i] = api.qname_get ? api.qname_get(r, "DAV:", pname[i]) : NULL;
     /* Names and values are made by hand, not with apr_snprintf: its cost
      * per call is a good part of what is measured here otherwise. */
     memcpy(name, "f0000000.txt", sizeof("f0000000.txt"));
@@ -155,14 +175,10 @@ static int synth_handler(request_rec *r)
             break;      /* MS_EABORTED (client gone), MS_ELIMIT, ... */
         if (props) {
             char len[24];
-            api.prop_add(resp, "DAV:", "displayname", HTTP_OK,
-                         MS_VALUE_TEXT, name);
-            api.prop_add(resp, "DAV:", "getcontentlength", HTTP_OK,
-                         MS_VALUE_TEXT, decimal(len, sizeof(len), i * 7));
-            api.prop_add(resp, "DAV:", "getlastmodified", HTTP_OK,
-                         MS_VALUE_TEXT, "Mon, 01 Jan 2024 12:00:00 GMT");
-            api.prop_add(resp, "DAV:", "getetag", HTTP_OK,
-                         MS_VALUE_TEXT, "\"1c-5f3e2a1b4c5d6\"");
+            synth_prop(resp, qn, 0, name);
+            synth_prop(resp, qn, 1, decimal(len, sizeof(len), i * 7));
+            synth_prop(resp, qn, 2, "Mon, 01 Jan 2024 12:00:00 GMT");
+            synth_prop(resp, qn, 3, "\"1c-5f3e2a1b4c5d6\"");
         }
         else {
             api.response_set_status(resp, HTTP_OK);

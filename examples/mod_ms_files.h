@@ -50,12 +50,14 @@ typedef struct {
     request_rec *r;
     const char *base;     /* the request-URI, ending in '/' for a folder */
     const ms_propfind *pf;
-    unsigned int wanted;  /* FP_* bits of the properties to report */
+    unsigned int wanted;  /* FP() bits of the properties to report */
     int names_only;       /* propname: the module drops values anyway */
     int type_cache;       /* MsFilesTypeCache (see files_type_of()) */
     int stop;             /* the module said stop (limit, client gone) */
     files_date modified[FILES_DATE_SLOTS];   /* getlastmodified, by second */
     files_date created[FILES_DATE_SLOTS];    /* creationdate, by second */
+#define FILES_NPROPS 9
+    const ms_qname *qname[FILES_NPROPS];     /* the wanted names, checked */
 } files_ctx;
 
 /* A folder's content-type cache (MsFilesTypeCache), in its pool @a p. */

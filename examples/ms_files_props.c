@@ -44,30 +44,17 @@
  * a listing would otherwise ask ms_propfind_wants() the same nine
  * questions for every entry. */
 enum {
-    FP_RESOURCETYPE     = 1 << 0,
-    FP_GETCONTENTLENGTH = 1 << 1,
-    FP_GETLASTMODIFIED  = 1 << 2,
-    FP_CREATIONDATE     = 1 << 3,
-    FP_GETETAG          = 1 << 4,
-    FP_GETCONTENTTYPE   = 1 << 5,
-    FP_DISPLAYNAME      = 1 << 6,
-    FP_SUPPORTEDLOCK    = 1 << 7,
-    FP_LOCKDISCOVERY    = 1 << 8
+    FPI_RESOURCETYPE, FPI_GETCONTENTLENGTH, FPI_GETLASTMODIFIED,
+    FPI_CREATIONDATE, FPI_GETETAG, FPI_GETCONTENTTYPE, FPI_DISPLAYNAME,
+    FPI_SUPPORTEDLOCK, FPI_LOCKDISCOVERY
 };
+#define FP(x) (1u << FPI_##x)
 
-static const struct {
-    const char *name;
-    unsigned int bit;
-} files_props[] = {
-    { "resourcetype",     FP_RESOURCETYPE },
-    { "getcontentlength", FP_GETCONTENTLENGTH },
-    { "getlastmodified",  FP_GETLASTMODIFIED },
-    { "creationdate",     FP_CREATIONDATE },
-    { "getetag",          FP_GETETAG },
-    { "getcontenttype",   FP_GETCONTENTTYPE },
-    { "displayname",      FP_DISPLAYNAME },
-    { "supportedlock",    FP_SUPPORTEDLOCK },
-    { "lockdiscovery",    FP_LOCKDISCOVERY }
+/* In FPI_* order. */
+static const char *const files_props[FILES_NPROPS] = {
+    "resourcetype", "getcontentlength", "getlastmodified", "creationdate",
+    "getetag", "getcontenttype", "displayname", "supportedlock",
+    "lockdiscovery"
 };
 
 /* ms_propfind_wants() is 1 for every name under allprop and propname, and
@@ -82,9 +69,11 @@ void ms_files_ctx_init(files_ctx *ctx, request_rec *r, const ms_propfind *pf,
     ctx->pf = pf;
     ctx->names_only = pf->type == MS_PROPFIND_PROPNAME;
     ctx->type_cache = type_cache;
-    for (i = 0; i < sizeof(files_props) / sizeof(files_props[0]); i++) {
-        if (ms_propfind_wants(pf, "DAV:", files_props[i].name)) {
-            ctx->wanted |= files_props[i].bit;
+    for (i = 0; i < FILES_NPROPS; i++) {
+        if (ms_propfind_wants(pf, "DAV:", files_props[i])) {
+            ctx->wanted |= 1u << i;
+            /* checked once here, not on every ms_prop_add() */
+            ctx->qname[i] = ms_qname_get(r, "DAV:", files_props[i]);
         }
     }
     for (i = 0; i < FILES_DATE_SLOTS; i++) {
@@ -106,15 +95,20 @@ static void files_check(files_ctx *ctx, apr_status_t rv)
     }
 }
 
-/* The names are string constants: the module keeps the names it was last
- * given by their address, which spares it a lookup by name. */
-static APR_INLINE void files_prop(files_ctx *ctx, ms_response *resp,
-                                  const char *name, ms_value_kind kind,
-                                  const char *value)
+/* Property @a i (FPI_*) by the name checked in ms_files_ctx_init(); by
+ * its string if that failed (the call then says why, with its code). */
+static APR_INLINE void files_prop(files_ctx *ctx, ms_response *resp, int i,
+                                  ms_value_kind kind, const char *value)
 {
-    files_check(ctx, ms_prop_add(resp, "DAV:", name, HTTP_OK,
-                                 ctx->names_only ? MS_VALUE_NONE : kind,
-                                 ctx->names_only ? NULL : value));
+    if (ctx->names_only) {
+        kind = MS_VALUE_NONE;
+        value = NULL;
+    }
+    files_check(ctx, ctx->qname[i]
+                     ? ms_prop_add_qname(resp, ctx->qname[i], HTTP_OK, kind,
+                                         value)
+                     : ms_prop_add(resp, "DAV:", files_props[i], HTTP_OK,
+                                   kind, value));
 }
 
 /*
@@ -387,7 +381,7 @@ static void files_type_of(files_ctx *ctx, ms_response *resp,
         if (known) {
             types->last = known;
             if (*known->type) {
-                files_prop(ctx, resp, "getcontenttype", MS_VALUE_TEXT,
+                files_prop(ctx, resp, FPI_GETCONTENTTYPE, MS_VALUE_TEXT,
                            known->type);
             }
             return;
@@ -402,7 +396,7 @@ static void files_type_of(files_ctx *ctx, ms_response *resp,
     rr = ap_sub_req_lookup_uri(ap_escape_uri(p, path), ctx->r, NULL);
     type = rr->content_type;
     if (type) {
-        files_prop(ctx, resp, "getcontenttype", MS_VALUE_TEXT, type);
+        files_prop(ctx, resp, FPI_GETCONTENTTYPE, MS_VALUE_TEXT, type);
     }
     if (types && apr_hash_count(types->hash) < FILES_TYPES_MAX) {
         /* the folder's pool: it lives as long as the cache */
@@ -443,51 +437,51 @@ apr_status_t ms_files_report(files_ctx *ctx, const char *path,
     /* Compute only what was asked for.  Properties asked for that we do
      * not add (getcontentlength of a folder, an unknown name) are answered
      * 404 by the module. */
-    if (want & FP_RESOURCETYPE) {
+    if (want & FP(RESOURCETYPE)) {
         /* D: is always bound to DAV:; a file's resourcetype is empty */
-        files_prop(ctx, resp, "resourcetype",
+        files_prop(ctx, resp, FPI_RESOURCETYPE,
                    dir ? MS_VALUE_XML : MS_VALUE_NONE,
                    dir ? "<D:collection/>" : NULL);
     }
-    if (!dir && (want & FP_GETCONTENTLENGTH)) {
+    if (!dir && (want & FP(GETCONTENTLENGTH))) {
         num[FILES_NUM_LEN - 1] = '\0';
-        files_prop(ctx, resp, "getcontentlength", MS_VALUE_TEXT,
+        files_prop(ctx, resp, FPI_GETCONTENTLENGTH, MS_VALUE_TEXT,
                    files_dec_back(num + FILES_NUM_LEN - 1,
                                   (apr_uint64_t)fi->size));
     }
-    if (want & FP_GETLASTMODIFIED) {
-        files_prop(ctx, resp, "getlastmodified", MS_VALUE_TEXT,
+    if (want & FP(GETLASTMODIFIED)) {
+        files_prop(ctx, resp, FPI_GETLASTMODIFIED, MS_VALUE_TEXT,
                    files_date_of(ctx->modified, fi->mtime, 0));
     }
-    if (want & FP_CREATIONDATE) {
-        files_prop(ctx, resp, "creationdate", MS_VALUE_TEXT,
+    if (want & FP(CREATIONDATE)) {
+        files_prop(ctx, resp, FPI_CREATIONDATE, MS_VALUE_TEXT,
                    files_date_of(ctx->created, fi->ctime, 1));
     }
-    if (want & FP_GETETAG) {
-        files_prop(ctx, resp, "getetag", MS_VALUE_TEXT, files_etag(etag, fi));
+    if (want & FP(GETETAG)) {
+        files_prop(ctx, resp, FPI_GETETAG, MS_VALUE_TEXT, files_etag(etag, fi));
     }
-    if (want & FP_GETCONTENTTYPE) {
+    if (want & FP(GETCONTENTTYPE)) {
         if (dir) {
-            files_prop(ctx, resp, "getcontenttype", MS_VALUE_TEXT,
+            files_prop(ctx, resp, FPI_GETCONTENTTYPE, MS_VALUE_TEXT,
                        DIR_MAGIC_TYPE);
         }
         else if (ctx->names_only) {   /* no lookup for a dropped value */
-            files_prop(ctx, resp, "getcontenttype", MS_VALUE_NONE, NULL);
+            files_prop(ctx, resp, FPI_GETCONTENTTYPE, MS_VALUE_NONE, NULL);
         }
         else {
             files_type_of(ctx, resp, types, path, name);
         }
     }
-    if (want & FP_DISPLAYNAME) {
+    if (want & FP(DISPLAYNAME)) {
         /* text: the module escapes it; a name that is not UTF-8 is
          * refused (and logged), the property is then left out */
-        files_prop(ctx, resp, "displayname", MS_VALUE_TEXT, name);
+        files_prop(ctx, resp, FPI_DISPLAYNAME, MS_VALUE_TEXT, name);
     }
-    if (want & FP_SUPPORTEDLOCK) {
-        files_prop(ctx, resp, "supportedlock", MS_VALUE_NONE, NULL);
+    if (want & FP(SUPPORTEDLOCK)) {
+        files_prop(ctx, resp, FPI_SUPPORTEDLOCK, MS_VALUE_NONE, NULL);
     }
-    if (want & FP_LOCKDISCOVERY) {
-        files_prop(ctx, resp, "lockdiscovery", MS_VALUE_NONE, NULL);
+    if (want & FP(LOCKDISCOVERY)) {
+        files_prop(ctx, resp, FPI_LOCKDISCOVERY, MS_VALUE_NONE, NULL);
     }
 
     /* Rendered now; the handle is invalid afterwards. */

@@ -91,6 +91,9 @@
 /** One response element being built.  Opaque. */
 typedef struct ms_response ms_response;
 
+/** A property name checked once for a request (ms_qname_get).  Opaque. */
+typedef struct ms_qname ms_qname;
+
 /** What the value argument of ms_prop_add() holds. */
 typedef enum {
     MS_VALUE_NONE = 0,  /**< no value: an empty element (propname, 404s) */
@@ -161,7 +164,7 @@ extern "C" {
 
 /** API version: bumped when a function or hook is added (minor) or
  * changed incompatibly (major * 1000). */
-#define MULTISTATUS_API_VERSION 2
+#define MULTISTATUS_API_VERSION 3
 
 /** Name of the output filter; the first registration inserts it, so a
  * handler never needs to add it (use it by name for SetOutputFilter). */
@@ -238,6 +241,21 @@ MS_DECLARE(apr_status_t) ms_response_set_description(ms_response *resp,
 MS_DECLARE(apr_status_t) ms_prop_add(ms_response *resp, const char *ns,
                                      const char *name, int status,
                                      ms_value_kind kind, const char *value);
+
+/** The property name <ns:name>, checked once for request @a r: for
+ * handlers that add the same names to many responses (a listing), which
+ * then skip the check and the lookup by name on every call.  NULL when the
+ * name is refused (logged, as ms_prop_add() would).  Valid until the
+ * request ends, for @a r's responses only.  Since API version 3. */
+MS_DECLARE(const ms_qname *) ms_qname_get(request_rec *r, const char *ns,
+                                          const char *name);
+
+/** ms_prop_add() with a name from ms_qname_get() (same rules and codes;
+ * MS_EINVAL for NULL or another request's name).  Since API version 3. */
+MS_DECLARE(apr_status_t) ms_prop_add_qname(ms_response *resp,
+                                           const ms_qname *qname, int status,
+                                           ms_value_kind kind,
+                                           const char *value);
 
 /** Language of a property's value, rendered as xml:lang on the property
  * element (a BCP 47 tag such as "en" or "pt-BR").  The property must have
@@ -360,6 +378,11 @@ APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_response_set_description,
 APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_prop_add,
                         (ms_response *resp, const char *ns, const char *name,
                          int status, ms_value_kind kind, const char *value));
+APR_DECLARE_OPTIONAL_FN(const ms_qname *, ms_qname_get,
+                        (request_rec *r, const char *ns, const char *name));
+APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_prop_add_qname,
+                        (ms_response *resp, const ms_qname *qname, int status,
+                         ms_value_kind kind, const char *value));
 APR_DECLARE_OPTIONAL_FN(apr_status_t, ms_prop_set_lang,
                         (ms_response *resp, const char *ns, const char *name,
                          const char *lang));
@@ -420,6 +443,9 @@ typedef struct ms_api {
     APR_OPTIONAL_FN_TYPE(ms_propfind_wants) *propfind_wants;
     APR_OPTIONAL_FN_TYPE(ms_proppatch_read) *proppatch_read;
     APR_OPTIONAL_FN_TYPE(ms_response_failed) *response_failed;
+    /* API version 3 (NULL with an older module: not needed for available) */
+    APR_OPTIONAL_FN_TYPE(ms_qname_get) *qname_get;
+    APR_OPTIONAL_FN_TYPE(ms_prop_add_qname) *prop_add_qname;
 } ms_api;
 
 /** Fill @a api from the optional functions.  Call it from your
@@ -457,6 +483,8 @@ static APR_INLINE int ms_api_retrieve(ms_api *api)
     api->propfind_wants = APR_RETRIEVE_OPTIONAL_FN(ms_propfind_wants);
     api->proppatch_read = APR_RETRIEVE_OPTIONAL_FN(ms_proppatch_read);
     api->response_failed = APR_RETRIEVE_OPTIONAL_FN(ms_response_failed);
+    api->qname_get = APR_RETRIEVE_OPTIONAL_FN(ms_qname_get);
+    api->prop_add_qname = APR_RETRIEVE_OPTIONAL_FN(ms_prop_add_qname);
     api->version = version ? version() : 0;
     api->available = version && api->response_open && api->response_open_href
         && api->response_set_status && api->response_set_location

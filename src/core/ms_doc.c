@@ -61,6 +61,7 @@ ms_doc *ms_doc_create(apr_pool_t *pool, const ms_doc_io *io,
     doc->origin_len = strlen(doc->opts.origin);
     doc->base_len = strlen(doc->opts.base_path);
     doc->ns_by_uri = apr_hash_make(pool);
+    doc->rules_complete_only = 1;   /* no rules until ms_doc_set_rules() */
 
     doc->dav = apr_pcalloc(pool, sizeof(ms_ns));
     doc->dav->uri = "DAV:";

@@ -95,6 +95,11 @@ apr_status_t ms_doc_set_description(ms_response *resp, const char *text);
 apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
                              const char *name, int status,
                              ms_value_kind kind, const char *value);
+/* The interned name (refused: NULL, said through io->refused). */
+const ms_qname *ms_doc_intern(ms_doc *doc, const char *ns, const char *name);
+apr_status_t ms_doc_prop_add_qname(ms_response *resp, const ms_qname *qn,
+                                   int status, ms_value_kind kind,
+                                   const char *value);
 apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,
                                   const char *name, const char *lang);
 apr_status_t ms_doc_propstat_set_description(ms_response *resp, int status,

@@ -7,6 +7,7 @@
  * The core's files, lowest first; each calls only files above it in this
  * list, never one below (so there is no circle):
  *   ms_xml.c     characters: UTF-8 and XML checks, escaping, names, reasons
+ *   ms_xmlns.c   namespaces: names, fragments' prefixes, the fragment check
  *   ms_href.c    hrefs: percent-encoding, normalisation, building, decoding
  *   ms_ns.c      namespaces and interned qualified names, prefixes
  *   ms_model.c   responses: arenas, open, the ms_add_status store, refusals
@@ -16,7 +17,7 @@
  *   ms_writer.c  output: rendering, chunks, commit, streaming, the tail
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
  *   ms_parse.c   request bodies of the property methods, Prefer (used by
- *                the glue; calls ms_xml.c only)
+ *                the glue; calls ms_xml.c and ms_xmlns.c only)
  *   ms_ingest*.c a producer's 207 body parsed into the document with the
  *                calls of ms_doc.h (ms_ingest_int.h lists its files)
  */
@@ -51,8 +52,11 @@ typedef struct ms_ns {
 } ms_ns;
 
 /* A qualified name, checked once per document and kept with its tags
- * ready to copy: property names repeat on every response of a listing. */
-typedef struct ms_qn {
+ * ready to copy: property names repeat on every response of a listing.
+ * The public API hands it out as an ms_qname (ms_qname_get). */
+typedef struct ms_qname ms_qn;
+struct ms_qname {
+    ms_doc *doc;                /* whose name it is (handles are checked) */
     ms_ns *ns;
     const char *name;
     const char *open;           /* "<P:name" */
@@ -64,7 +68,9 @@ typedef struct ms_qn {
     apr_size_t json_len;
     apr_size_t mark;            /* ms_rules: seen on the response of this
                                  * mark (linear completeness checks) */
-} ms_qn;
+    apr_uint64_t bit;           /* its bit in ms_response.has (the first
+                                 * 64 names of a document), or 0 */
+};
 
 /* A direct-mapped cache in front of the interned names, keyed by the
  * caller's string pointers (a hint only: hits are confirmed by strcmp). */
@@ -86,6 +92,10 @@ typedef struct ms_prop {
     const char *value;          /* ready to emit (escaped or checked) */
     apr_size_t value_len;
     ms_value_kind kind;
+    const char *frag;           /* "<P:name>value</P:name>" around value,
+                                 * rendered in one copy (ms_fill.c), or
+                                 * NULL */
+    apr_size_t frag_len;
     const char *lang;           /* ready to emit, or NULL */
     apr_size_t lang_len;
     struct ms_prop *next;
@@ -118,6 +128,8 @@ struct ms_response {
     const char *desc;
     apr_size_t desc_len;
     ms_propstat *ps_first, *ps_last;
+    apr_uint64_t has;           /* bits (ms_qn.bit) of its properties: a
+                                 * clear bit means "not there", no scan */
     int hidden;
     int is_base;                /* the request-URI's own response */
     apr_size_t seq;             /* order of opening (ms_doc.opened) */
@@ -177,11 +189,16 @@ struct ms_doc {
                                  * namespace); the API refuses it */
     ms_ns *ns_first, *ns_last;
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
+    int ns_late;                /* a namespace is not on the root: some
+                                 * responses declare their own */
     unsigned ns_generated;
     apr_size_t stamp;           /* per rendering pass (never wraps) */
 
     ms_doc_rules rules;
     ms_qn **want;               /* rules.want, interned */
+    apr_uint64_t want_bits;     /* their bits, when every one has one */
+    int rules_complete_only;    /* no propname, atomic or minimal rule */
+    apr_size_t nqn;             /* names interned (the first 64 get bits) */
     apr_size_t mark;            /* last mark given to ms_qn.mark */
     qcache_entry qcache[QCACHE_SIZE];
     int base_done;              /* the request-URI's response was rendered */
@@ -210,6 +227,8 @@ struct ms_doc {
 
     char *scratch;              /* reused for href building */
     apr_size_t scratch_cap;
+    apr_size_t href_xml_len;    /* of the last href built (ms_href_build) */
+    apr_size_t origin_amps, base_amps;  /* their '&' (ms_href_base) */
 
     int preparing;              /* inside a prepare hook (+1 each), or the
                                  * begin hook (+MS_IN_BEGIN): no close */
@@ -256,12 +275,38 @@ static APR_INLINE int room(ms_writer *w, apr_size_t len)
     return w->p != NULL;
 }
 
+/* memcpy, with the short copies of tags and values inline (two
+ * overlapping 8-byte moves): a call costs more than such a copy. */
+static APR_INLINE char *ms_copy(char *d, const char *s, apr_size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        apr_uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    }
+    else if (n > 16 && n <= 32) {
+        apr_uint64_t a, b, c, e;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    }
+    else {
+        memcpy(d, s, n);
+    }
+    return d + n;
+}
+
 static APR_INLINE void put(ms_writer *w, const char *s, apr_size_t len)
 {
-    if (room(w, len)) {
-        memcpy(w->p, s, len);
-        w->p += len;
-    }
+    if (room(w, len))
+        w->p = ms_copy(w->p, s, len);
     w->n += len;
 }
 
@@ -290,7 +335,8 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
 
 /* Build the href of @a path (a decoded path, or an encoded href when
  * @a encoded) in the document's scratch buffer; on success *href points
- * into it (valid until the next call).  Returns a message on refusal. */
+ * into it (valid until the next call) and doc->href_xml_len is its length
+ * once XML-escaped.  Returns a message on refusal. */
 const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
                           const char **href, apr_size_t *href_len);
 
@@ -355,13 +401,36 @@ static APR_INLINE void *ms_model_alloc(ms_response *resp, apr_size_t n)
     b->used += n;
     return p;
 }
-char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len);
+/* Give back the last allocation of @a n bytes (ms_model_alloc() always
+ * allocates from resp->cur, also after making a new block). */
+static APR_INLINE void ms_model_unalloc(ms_response *resp, apr_size_t n)
+{
+    resp->cur->used -= ALIGN(n);
+}
+static APR_INLINE char *ms_model_strdup(ms_response *resp, const char *s,
+                                        apr_size_t len)
+{
+    char *p = ms_model_alloc(resp, len + 1);
+    *ms_copy(p, s, len) = '\0';
+    return p;
+}
 
 /* What every call that carries a status checks: the response is usable,
  * the status is in 200..599, and status XOR propstat holds (@a propstat:
  * the call adds to the propstats; @a what names it in the log). */
-apr_status_t ms_model_check_status(ms_response *resp, int status,
-                                   int propstat, const char *what);
+apr_status_t ms_model_check_status_slow(ms_response *resp, int status,
+                                        int propstat, const char *what);
+static APR_INLINE apr_status_t ms_model_check_status(ms_response *resp,
+                                                     int status, int propstat,
+                                                     const char *what)
+{
+    const ms_doc *doc = resp->doc;
+
+    if (!doc->finished && !doc->aborted && ms_status_ok(status)
+        && (propstat ? resp->status == 0 : resp->ps_first == NULL))
+        return APR_SUCCESS;
+    return ms_model_check_status_slow(resp, status, propstat, what);
+}
 
 /* Check and escape text into @a resp's arena (or the document's pool). */
 apr_status_t ms_model_prep_text(ms_doc *doc, ms_response *resp,
@@ -408,9 +477,16 @@ void ms_model_light_release(ms_doc *doc);
 void ms_rules_apply_props(ms_response *resp);
 static APR_INLINE void ms_rules_apply(ms_response *resp)
 {
-    if (resp->is_base && resp->doc->rules.noroot)
+    const ms_doc *doc = resp->doc;
+
+    if (resp->is_base && doc->rules.noroot)
         resp->hidden = 1;
     if (resp->status || resp->hidden)
+        return;
+    /* only completeness to check, and every requested name answered */
+    if (doc->rules_complete_only
+        && (!doc->rules.nwant
+            || (doc->want_bits && !(doc->want_bits & ~resp->has))))
         return;
     ms_rules_apply_props(resp);
 }

@@ -91,8 +91,10 @@ apr_status_t ms_doc_set_description(ms_response *resp, const char *text)
 
 ms_propstat *ms_model_propstat_get(ms_response *resp, int status)
 {
-    ms_propstat *ps;
+    ms_propstat *ps = resp->ps_last;
 
+    if (ps && ps->status == status)
+        return ps;              /* properties come in runs of one status */
     for (ps = resp->ps_first; ps; ps = ps->next) {
         if (ps->status == status)
             return ps;
@@ -132,77 +134,238 @@ ms_prop *ms_model_prop_find(ms_response *resp, const ms_qn *qn, int unlink)
     return NULL;
 }
 
-apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
-                             const char *name, int status,
-                             ms_value_kind kind, const char *value)
+/* A value ready to render: "<P:name>" value "</P:name>" in one piece of
+ * the response's arena (rendered with one copy; p->value points inside).
+ * Text is checked and copied in one pass; only text that needs escaping
+ * (or is refused) takes the slow path.  NULL with *why set on refusal. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static APR_INLINE char *value_frag(ms_response *resp, const ms_qn *qn,
+                        ms_value_kind kind, const char *value,
+                        apr_size_t *vlen, const char **why)
 {
-    ms_doc *doc = resp->doc;
-    ms_qn *qn;
-    const char *val = NULL, *bad = NULL;
-    apr_size_t vlen = 0;
-    ms_prop *p;
-    ms_propstat *ps;
-    apr_status_t rv = ms_model_check_status(resp, status, 1, "a property");
+    apr_size_t len = strlen(value), esc;
+    apr_size_t head = qn->open_len + 1;
+    char *f, *v;
 
-    if (rv)
-        return rv;
-    /* name first: its checks are cheap and the message names it */
-    qn = ms_qn_get(doc, ns, name, &bad);
-    if (!qn)
-        return ms_model_refuse(doc, MS_EINVAL, resp->href,
-                               "a property with %s", bad);
-    switch (kind) {
-    case MS_VALUE_NONE:
-        break;
-    case MS_VALUE_TEXT:
-        rv = ms_model_prep_text(doc, resp, "a property value", value, &val,
-                                &vlen);
-        if (rv)
-            return rv;
-        break;
-    case MS_VALUE_XML:
-        if (!value)
-            return ms_model_refuse(doc, MS_EINVAL, resp->href,
-                                   "property %s: NULL XML value", name);
-        vlen = strlen(value);
-        {
-            apr_pool_t *scratch;
-            if (apr_pool_create(&scratch, doc->pool) != APR_SUCCESS)
-                return ms_model_refuse(doc, MS_EINVAL, resp->href,
-                                       "property %s: out of memory", name);
-            bad = ms_xml_check_fragment(scratch, value, vlen);
-            if (bad) {
-                rv = ms_model_refuse(doc, MS_EINVAL, resp->href,
-                                     "property %s: the XML value is "
-                                     "refused: %s", name, bad);
-                apr_pool_destroy(scratch);
-                return rv;
-            }
-            apr_pool_destroy(scratch);
+    f = ms_model_alloc(resp, head + len + qn->close_len + 1);
+    v = ms_copy(f, qn->open, qn->open_len);
+    *v++ = '>';
+    if (kind == MS_VALUE_TEXT && !ms_xml_text_copy(v, value, len)) {
+        *why = ms_xml_text_check(value, len, 0, &esc);
+        if (*why)
+            return NULL;
+        if (esc != len) {
+            f = ms_model_alloc(resp, head + esc + qn->close_len + 1);
+            v = ms_copy(f, qn->open, qn->open_len);
+            *v++ = '>';
         }
-        val = ms_model_strdup(resp, value, vlen);
-        break;
-    default:
-        return ms_model_refuse(doc, MS_EINVAL, resp->href,
-                               "property %s: unknown value kind %d", name,
-                               (int)kind);
+        ms_xml_text_to(v, value, len, 0);
+        len = esc;
     }
-    p = ms_model_prop_find(resp, qn, 1);
-    if (!p) {
-        p = ms_model_alloc(resp, sizeof(*p));
-        memset(p, 0, sizeof(*p));
-        p->qn = qn;
+    else if (kind == MS_VALUE_XML) {
+        memcpy(v, value, len);
     }
-    p->kind = kind;
-    p->value = val;
-    p->value_len = vlen;
-    ps = ms_model_propstat_get(resp, status);
+    *ms_copy(v + len, qn->close, qn->close_len) = '\0';
+    *vlen = len;
+    return f;
+}
+
+/* Append @a p to the propstat of @a status. */
+static APR_INLINE void prop_link(ms_response *resp, ms_prop *p, int status)
+{
+    ms_propstat *ps = resp->ps_last;
+
+    if (!ps) {
+        /* the response's first property: its first propstat */
+        ps = ms_model_alloc(resp, sizeof(*ps));
+        memset(ps, 0, sizeof(*ps));
+        ps->status = status;
+        resp->ps_first = resp->ps_last = ps;
+    }
+    else if (ps->status != status) {
+        ps = ms_model_propstat_get(resp, status);
+    }
+    p->next = NULL;
     if (ps->last)
         ps->last->next = p;
     else
         ps->first = p;
     ps->last = p;
+}
+
+/* Add (or move) a property with a checked name to @a resp: every case. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static apr_status_t prop_put_any(ms_response *resp, ms_qn *qn, int status,
+                                 ms_value_kind kind, const char *value)
+{
+    ms_doc *doc = resp->doc;
+    const char *frag = NULL, *bad = NULL;
+    apr_size_t vlen = 0;
+    ms_prop *p;
+
+    switch (kind) {
+    case MS_VALUE_NONE:
+        break;
+    case MS_VALUE_TEXT:
+        if (!value)
+            return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                   "a property value is NULL");
+        if (!*value)
+            break;              /* an empty element, as NONE */
+        frag = value_frag(resp, qn, kind, value, &vlen, &bad);
+        if (!frag)
+            return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                   "a property value holds %s", bad);
+        break;
+    case MS_VALUE_XML:
+        if (!value)
+            return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                   "property %s: NULL XML value", qn->name);
+        {
+            apr_pool_t *scratch;
+            if (apr_pool_create(&scratch, doc->pool) != APR_SUCCESS)
+                return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                       "property %s: out of memory",
+                                       qn->name);
+            bad = ms_xml_check_fragment(scratch, value, strlen(value));
+            if (bad) {
+                apr_status_t rv = ms_model_refuse(doc, MS_EINVAL, resp->href,
+                                                  "property %s: the XML value "
+                                                  "is refused: %s", qn->name,
+                                                  bad);
+                apr_pool_destroy(scratch);
+                return rv;
+            }
+            apr_pool_destroy(scratch);
+        }
+        if (*value)
+            frag = value_frag(resp, qn, kind, value, &vlen, &bad);
+        break;
+    default:
+        return ms_model_refuse(doc, MS_EINVAL, resp->href,
+                               "property %s: unknown value kind %d", qn->name,
+                               (int)kind);
+    }
+    /* a clear bit proves the name is not there yet: no scan */
+    p = qn->bit && !(resp->has & qn->bit) ? NULL
+                                          : ms_model_prop_find(resp, qn, 1);
+    if (!p) {
+        p = ms_model_alloc(resp, sizeof(*p));
+        p->qn = qn;
+        p->lang = NULL;
+        p->lang_len = 0;
+        resp->has |= qn->bit;
+    }
+    p->kind = kind;
+    p->frag = frag;
+    p->frag_len = frag ? qn->open_len + 1 + vlen + qn->close_len : 0;
+    p->value = frag ? frag + qn->open_len + 1 : NULL;
+    p->value_len = vlen;
+    prop_link(resp, p, status);
     return APR_SUCCESS;
+}
+
+/* The common case first: a text value that needs no escaping, for a name
+ * the response does not have yet.  The property and its fragment are one
+ * allocation; anything else takes prop_put_any(). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static APR_INLINE apr_status_t prop_put(ms_response *resp, ms_qn *qn,
+                                        int status, ms_value_kind kind,
+                                        const char *value)
+{
+    ms_prop *p;
+
+    if (!qn->bit || (resp->has & qn->bit))
+        return prop_put_any(resp, qn, status, kind, value);
+    if (kind == MS_VALUE_TEXT && value && *value) {
+        apr_size_t len = strlen(value);
+        apr_size_t size = sizeof(ms_prop) + qn->open_len + 1 + len
+                          + qn->close_len + 1;
+        char *f, *v;
+
+        p = ms_model_alloc(resp, size);
+        f = (char *)(p + 1);
+        v = ms_copy(f, qn->open, qn->open_len);
+        *v++ = '>';
+        if (!ms_xml_text_copy(v, value, len)) {
+            ms_model_unalloc(resp, size);   /* it was the last allocation */
+            return prop_put_any(resp, qn, status, kind, value);
+        }
+        *ms_copy(v + len, qn->close, qn->close_len) = '\0';
+        p->frag = f;
+        p->frag_len = (apr_size_t)(v - f) + len + qn->close_len;
+        p->value = v;
+        p->value_len = len;
+    }
+    else if (kind == MS_VALUE_NONE) {
+        p = ms_model_alloc(resp, sizeof(*p));
+        p->frag = NULL;
+        p->frag_len = 0;
+        p->value = NULL;
+        p->value_len = 0;
+    }
+    else {
+        return prop_put_any(resp, qn, status, kind, value);
+    }
+    p->qn = qn;
+    p->kind = kind;
+    p->lang = NULL;
+    p->lang_len = 0;
+    resp->has |= qn->bit;
+    prop_link(resp, p, status);
+    return APR_SUCCESS;
+}
+
+apr_status_t ms_doc_prop_add(ms_response *resp, const char *ns,
+                             const char *name, int status,
+                             ms_value_kind kind, const char *value)
+{
+    ms_qn *qn;
+    const char *bad = NULL;
+    apr_status_t rv = ms_model_check_status(resp, status, 1, "a property");
+
+    if (rv)
+        return rv;
+    /* name first: its checks are cheap and the message names it */
+    qn = ms_qn_get(resp->doc, ns, name, &bad);
+    if (!qn)
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "a property with %s", bad);
+    return prop_put(resp, qn, status, kind, value);
+}
+
+const ms_qname *ms_doc_intern(ms_doc *doc, const char *ns, const char *name)
+{
+    const char *bad = NULL;
+    ms_qn *qn;
+
+    if (ms_model_usable(doc) != APR_SUCCESS)
+        return NULL;
+    qn = ms_qn_get(doc, ns, name, &bad);
+    if (!qn)
+        ms_model_refuse(doc, MS_EINVAL, NULL, "a property name with %s", bad);
+    return qn;
+}
+
+apr_status_t ms_doc_prop_add_qname(ms_response *resp, const ms_qname *qname,
+                                   int status, ms_value_kind kind,
+                                   const char *value)
+{
+    apr_status_t rv = ms_model_check_status(resp, status, 1, "a property");
+
+    if (rv)
+        return rv;
+    if (!qname || qname->doc != resp->doc)
+        return ms_model_refuse(resp->doc, MS_EINVAL, resp->href,
+                               "a property name that is %s",
+                               qname ? "another request's" : "NULL");
+    return prop_put(resp, (ms_qn *)qname, status, kind, value);
 }
 
 apr_status_t ms_doc_prop_set_lang(ms_response *resp, const char *ns,

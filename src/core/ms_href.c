@@ -22,6 +22,9 @@
 static unsigned char path_raw[256];
 /* Bytes an encoded href may carry: the above plus '?' and '%'. */
 static unsigned char href_ok[256];
+/* Bytes that continue a run in encode_clean(): path_raw without '/' (a
+ * segment starts after it) and '&' (counted: XML writes it as &amp;). */
+static unsigned char seg_run[256];
 static int href_ready;
 
 void ms_href_init(void)
@@ -40,6 +43,9 @@ void ms_href_init(void)
     for (p = "-._~!$&'()*+,;=:@/"; *p; p++)
         path_raw[(unsigned char)*p] = 1;
     memcpy(href_ok, path_raw, sizeof(href_ok));
+    memcpy(seg_run, path_raw, sizeof(seg_run));
+    seg_run['/'] = 0;
+    seg_run['&'] = 0;
     href_ok['?'] = 1;
     href_ok['%'] = 1;
     href_ready = 1;
@@ -68,25 +74,25 @@ char *ms_href_path_to(char *dst, const char *path, apr_size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)path;
-    apr_size_t i;
+    apr_size_t i = 0, j;
 
     HREF_READY();
-    for (i = 0; i < len; i++) {
-        unsigned char c = u[i];
-        if (path_raw[c]) {
-            /* copy the run of raw bytes in one go */
-            apr_size_t j = i + 1;
-            while (j < len && path_raw[u[j]])
-                j++;
-            memcpy(dst, u + i, j - i);
-            dst += j - i;
-            i = j - 1;
-        }
-        else {
-            *dst++ = '%';
-            *dst++ = hex[c >> 4];
-            *dst++ = hex[c & 15];
-        }
+    while (i < len) {
+        /* the run of bytes that stay as they are, four at a time, copied
+         * in one go (nearly every path is one run) */
+        for (j = i; j + 4 <= len && (path_raw[u[j]] & path_raw[u[j + 1]]
+                                     & path_raw[u[j + 2]]
+                                     & path_raw[u[j + 3]]); j += 4)
+            ;
+        while (j < len && path_raw[u[j]])
+            j++;
+        dst = ms_copy(dst, path + i, j - i);
+        if (j == len)
+            break;
+        *dst++ = '%';
+        *dst++ = hex[u[j] >> 4];
+        *dst++ = hex[u[j] & 15];
+        i = j + 1;
     }
     return dst;
 }
@@ -245,55 +251,98 @@ void ms_href_base(ms_doc *doc)
     doc->base_enc = e + doc->origin_len;
     doc->base_href = doc->opts.absolute_uri ? e : doc->base_enc;
     doc->base_href_len = strlen(doc->base_href);
+    /* what their '&' add in XML, counted once (build_clean) */
+    doc->origin_amps = (ms_href_xml_len(doc->opts.origin, doc->origin_len)
+                        - doc->origin_len) / 4;
+    doc->base_amps = (ms_href_xml_len(doc->base_enc, doc->base_enc_len)
+                      - doc->base_enc_len) / 4;
 }
 
 
-/* Does a path hold "//", "." or ".." segments?  Most never do, and then
- * the normalization (a copy and a second scan) can be skipped. */
-static int needs_normalize(const char *s, apr_size_t len)
+/* Percent-encode @a path into @a dst in one pass that also proves it
+ * needs no normalization: NULL when a segment is empty ("//"), "." or
+ * "..", else the end; *amps counts the '&' (4 more bytes each in XML). */
+static char *encode_clean(char *dst, const char *path, apr_size_t len,
+                          apr_size_t *amps)
 {
-    const char *p = s, *end = s + len;
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)path;
+    apr_size_t i = 0, j, n = 0;
 
-    if (p < end && *p == '/')
-        p++;                    /* the root of an absolute path */
+    if (len && u[0] == '/') {
+        *dst++ = '/';           /* the root of an absolute path */
+        i = 1;
+    }
     for (;;) {
-        /* p is at the start of a segment */
-        if (p < end && (*p == '/' || (*p == '.'
-            && (p + 1 == end || p[1] == '/'
-                || (p[1] == '.' && (p + 2 == end || p[2] == '/'))))))
-            return 1;
-        p = memchr(p, '/', (apr_size_t)(end - p));
-        if (!p)
-            return 0;
-        p++;
+        /* i is at the start of a segment */
+        if (i < len && (u[i] == '/'
+                        || (u[i] == '.'
+                            && (i + 1 == len || u[i + 1] == '/'
+                                || (u[i + 1] == '.'
+                                    && (i + 2 == len || u[i + 2] == '/'))))))
+            return NULL;
+        for (;;) {
+            unsigned char c;
+            for (j = i; j + 4 <= len && (seg_run[u[j]] & seg_run[u[j + 1]]
+                                         & seg_run[u[j + 2]]
+                                         & seg_run[u[j + 3]]); j += 4)
+                ;
+            while (j < len && seg_run[u[j]])
+                j++;
+            dst = ms_copy(dst, path + i, j - i);
+            if (j == len) {
+                *amps = n;
+                return dst;
+            }
+            c = u[j];
+            i = j + 1;
+            if (c == '/') {
+                *dst++ = '/';
+                break;
+            }
+            if (c == '&') {
+                *dst++ = '&';
+                n++;
+                continue;
+            }
+            *dst++ = '%';
+            *dst++ = hex[c >> 4];
+            *dst++ = hex[c & 15];
+        }
     }
 }
 
 /* The fast path of ms_href_build(): an unescaped path without anything to
- * normalize, appended to the (normalized) base when relative. */
-static void build_clean(ms_doc *doc, const char *path, apr_size_t len,
-                        const char **href, apr_size_t *href_len)
+ * normalize, appended to the (normalized) base when relative.  0 when the
+ * path needs normalizing after all. */
+static int build_clean(ms_doc *doc, const char *path, apr_size_t len,
+                       const char **href, apr_size_t *href_len)
 {
     int rel = path[0] != '/';
     int slash = rel && doc->base_norm[doc->base_norm_len - 1] != '/';
     char *h = scratch_get(doc, doc->origin_len + doc->base_enc_len + 1
                                + 3 * len + 1);
     char *e = h;
+    apr_size_t amps = 0, extra = 0;
 
     if (doc->opts.absolute_uri) {
-        memcpy(e, doc->opts.origin, doc->origin_len);
-        e += doc->origin_len;
+        e = ms_copy(e, doc->opts.origin, doc->origin_len);
+        extra = doc->origin_amps;
     }
     if (rel) {
-        memcpy(e, doc->base_enc, doc->base_enc_len);
-        e += doc->base_enc_len;
+        e = ms_copy(e, doc->base_enc, doc->base_enc_len);
+        extra += doc->base_amps;
         if (slash)
             *e++ = '/';
     }
-    e = ms_href_path_to(e, path, len);
+    e = encode_clean(e, path, len, &amps);
+    if (!e)
+        return 0;
     *e = '\0';
     *href = h;
     *href_len = (apr_size_t)(e - h);
+    doc->href_xml_len = *href_len + 4 * (amps + extra);
+    return 1;
 }
 
 const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
@@ -332,10 +381,8 @@ const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
         blen = doc->base_enc_len;
     }
     else {
-        if (!needs_normalize(path, len)) {
-            build_clean(doc, path, len, href, href_len);
+        if (build_clean(doc, path, len, href, href_len))
             return NULL;
-        }
         base = doc->base_norm;
         blen = doc->base_norm_len;
     }
@@ -372,6 +419,7 @@ const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
     *e = '\0';
     *href = h;
     *href_len = (apr_size_t)(e - h);
+    doc->href_xml_len = ms_href_xml_len(h, *href_len);
     return NULL;
 }
 

@@ -75,6 +75,22 @@ static APR_INLINE int word_is_plain(apr_uint64_t x)
              | HAS_BYTE(x, 0xE2));
 }
 
+#if defined(__SSE2__)
+/* Sixteen bytes at a time, for the long runs of plain ASCII (a signed
+ * compare with 0x20 also stops at bytes >= 0x80: the word test decides
+ * those). */
+static APR_INLINE int block_is_plain(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+    return _mm_movemask_epi8(m) == 0;
+}
+#endif
+
 /* Decode the XML reference at s (one of those the model writes); its
  * length in *n and the character in *ch.  0 when it is not one. */
 static int xml_ref(const char *s, apr_size_t len, apr_size_t *n, char *ch)
@@ -139,6 +155,10 @@ static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
     const unsigned char *e = u + len;
     const char *end = s + len, *run = s;
 
+#if defined(__SSE2__)
+    while (e - u >= 16 && block_is_plain(u))
+        u += 16;
+#endif
     while (e - u >= 8) {
         apr_uint64_t x;
         memcpy(&x, u, 8);
@@ -181,7 +201,12 @@ static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
         else {
             n = json_char(c, buf);
         }
-        put(w, buf, n);
+        if (room(w, n)) {       /* (not put(): its wide copies of short
+                                 * strings would read past buf) */
+            memcpy(w->p, buf, n);
+            w->p += n;
+        }
+        w->n += n;
         s += used;
         run = s;
         /* the next run of plain bytes, eight at a time */

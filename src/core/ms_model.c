@@ -90,13 +90,6 @@ void *ms_model_alloc_slow(ms_response *resp, apr_size_t n)
     return p;
 }
 
-char *ms_model_strdup(ms_response *resp, const char *s, apr_size_t len)
-{
-    char *p = ms_model_alloc(resp, len + 1);
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
 
 /* Inlined into ms_doc_open_ex (once per response: the render bench counts
  * its instructions). */
@@ -427,14 +420,30 @@ static APR_INLINE ms_response *find_open(ms_doc *doc, const char *href,
 }
 
 
+/* ms_doc_open() and ms_doc_open_ex(), inlined into each (once per
+ * response: a call less). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
+                                       int encoded, ms_response **out,
+                                       int *created);
+
 apr_status_t ms_doc_open(ms_doc *doc, const char *path, int encoded,
                          ms_response **out)
 {
-    return ms_doc_open_ex(doc, path, encoded, out, NULL);
+    return open_ex(doc, path, encoded, out, NULL);
 }
 
 apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
                             ms_response **out, int *created)
+{
+    return open_ex(doc, path, encoded, out, created);
+}
+
+static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
+                                       int encoded, ms_response **out,
+                                       int *created)
 {
     ms_response *resp;
     const char *href, *bad;
@@ -483,7 +492,7 @@ apr_status_t ms_doc_open_ex(ms_doc *doc, const char *path, int encoded,
     resp = response_new(doc);
     resp->href = ms_model_strdup(resp, href, href_len);
     resp->href_len = href_len;
-    resp->href_xml_len = ms_href_xml_len(href, href_len);
+    resp->href_xml_len = doc->href_xml_len;
     /* the decoded path is made on demand (hooks ask for it, few do) */
     resp->is_base = ms_href_same_resource(href, href_len, doc->base_href,
                                           doc->base_href_len);
@@ -550,8 +559,8 @@ int ms_doc_response_status(const ms_response *resp)
 /* What every call that carries a status checks: the response is usable,
  * the status is in 200..599, and status XOR propstat holds (@a propstat:
  * the call adds to the propstats; @a what names it in the log). */
-apr_status_t ms_model_check_status(ms_response *resp, int status,
-                                   int propstat, const char *what)
+apr_status_t ms_model_check_status_slow(ms_response *resp, int status,
+                                        int propstat, const char *what)
 {
     apr_status_t rv = ms_model_resp_usable(resp, 0);
 
@@ -676,6 +685,7 @@ void ms_doc_forbid(ms_response *resp, int status)
 {
     resp->status = ms_status_ok(status) ? status : 403;
     resp->ps_first = resp->ps_last = NULL;
+    resp->has = 0;
     resp->err = NULL;
     resp->desc = NULL;
     resp->desc_len = 0;

@@ -85,6 +85,7 @@ ms_ns *ms_ns_get(ms_doc *doc, const char *uri, const char **why)
         ns->plen = strlen(ns->prefix);
         /* before the root is written, everything goes on the root */
         ns->on_root = !doc->root_written;
+        doc->ns_late |= !ns->on_root;
         if (doc->ns_last)
             doc->ns_last->next = ns;
         else
@@ -130,8 +131,11 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
             n->names = apr_hash_make(doc->pool);
         plen = n->plen;
         qn = apr_pcalloc(doc->pool, sizeof(*qn));
+        qn->doc = doc;
         qn->ns = n;
         qn->mark = 0;
+        qn->bit = doc->nqn < 64 ? (apr_uint64_t)1 << doc->nqn : 0;
+        doc->nqn++;
         qn->name = apr_pstrmemdup(doc->pool, name, len);
         t = apr_palloc(doc->pool, 1 + plen + 1 + len + 1);
         t[0] = '<';

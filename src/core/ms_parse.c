@@ -3,7 +3,7 @@
  * ms_parse.c: what clients and administrators send, read without httpd
  * (APR only, so that it can be fuzzed): sizes of the directives, and (see
  * ms_doc.h) the bodies of PROPFIND and PROPPATCH and the Prefer header.
- * Calls ms_xml.c only.
+ * Calls ms_xml.c and ms_xmlns.c only.
  */
 #include <string.h>
 

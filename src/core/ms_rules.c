@@ -43,6 +43,17 @@ apr_status_t ms_doc_set_rules(ms_doc *doc, const ms_doc_rules *rules)
         }
     }
     doc->root_written = root_written;
+    doc->rules_complete_only = !rules->propname && !rules->atomic
+                               && !rules->minimal;
+    /* with a bit for every requested name, "all answered" is one test */
+    doc->want_bits = 0;
+    for (i = 0; i < rules->nwant; i++) {
+        if (!doc->want[i]->bit) {
+            doc->want_bits = 0;
+            break;
+        }
+        doc->want_bits |= doc->want[i]->bit;
+    }
     return APR_SUCCESS;
 }
 
@@ -109,7 +120,7 @@ void ms_rules_apply_props(ms_response *resp)
     ms_prop *p, *next;
     apr_size_t i;
 
-    if (ru->nwant) {
+    if (ru->nwant && (!doc->want_bits || (doc->want_bits & ~resp->has))) {
         apr_size_t m = mark_props(resp);
         for (i = 0; i < ru->nwant; i++) {
             if (doc->want[i]->mark == m)
@@ -118,6 +129,7 @@ void ms_rules_apply_props(ms_response *resp)
             p = ms_model_alloc(resp, sizeof(*p));
             memset(p, 0, sizeof(*p));
             p->qn = doc->want[i];
+            resp->has |= p->qn->bit;
             prop_append(resp, p, ru->want_status ? ru->want_status : 404);
         }
     }
@@ -128,6 +140,7 @@ void ms_rules_apply_props(ms_response *resp)
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
+                p->frag = NULL;
                 p->lang = NULL;
                 p->lang_len = 0;
             }
@@ -143,6 +156,7 @@ void ms_rules_apply_props(ms_response *resp)
                 p->kind = MS_VALUE_NONE;
                 p->value = NULL;
                 p->value_len = 0;
+                p->frag = NULL;
                 p->lang = NULL;
                 p->lang_len = 0;
                 prop_append(resp, p, 424);

@@ -35,22 +35,40 @@
 #include "ms_doc_int.h"
 
 
-static const char *status_line[600];
-static apr_size_t status_line_len[600];
+/* Per status, built once: the status line, and the two runs of markup
+ * around it that every response repeats (one copy instead of three):
+ *   href_status  "</D:href><D:status>HTTP/1.1 NNN Reason</D:status>"
+ *   prop_status  "</D:prop><D:status>HTTP/1.1 NNN Reason</D:status>" */
+typedef struct {
+    const char *s;
+    apr_size_t len;
+} piece;
+static piece status_line[600], href_status[600], prop_status[600];
 
 void ms_out_init(void)
 {
-    static char store[400 * 48];
+    static char store[400 * 3 * 96];
     char *p = store;
-    int s;
+    int s, n;
 
-    if (status_line[200])
+    if (status_line[200].s)
         return;
 
     for (s = 200; s < 600; s++) {
-        int n = apr_snprintf(p, 48, "HTTP/1.1 %d %s", s, ms_status_reason(s));
-        status_line[s] = p;
-        status_line_len[s] = (apr_size_t)n;
+        const char *reason = ms_status_reason(s);
+        n = apr_snprintf(p, 96, "HTTP/1.1 %d %s", s, reason);
+        status_line[s].s = p;
+        status_line[s].len = (apr_size_t)n;
+        p += n + 1;
+        n = apr_snprintf(p, 96, "</D:href><D:status>HTTP/1.1 %d %s"
+                         "</D:status>", s, reason);
+        href_status[s].s = p;
+        href_status[s].len = (apr_size_t)n;
+        p += n + 1;
+        n = apr_snprintf(p, 96, "</D:prop><D:status>HTTP/1.1 %d %s"
+                         "</D:status>", s, reason);
+        prop_status[s].s = p;
+        prop_status[s].len = (apr_size_t)n;
         p += n + 1;
     }
 }
@@ -59,20 +77,26 @@ void ms_out_init(void)
 
 
 /* Room for @a n more bytes in the current chunk. */
-static char *out_reserve(ms_doc *doc, apr_size_t n)
+static char *out_grow(ms_doc *doc, apr_size_t n);
+static APR_INLINE char *out_reserve(ms_doc *doc, apr_size_t n)
 {
+    if (doc->out_cap - doc->out_len < n)
+        return out_grow(doc, n);
+    return doc->out + doc->out_len;
+}
+
+static char *out_grow(ms_doc *doc, apr_size_t n)
+{
+    if (doc->out_len)
+        ms_out_ship(doc, 0);       /* leaves no buffer behind */
     if (doc->out_cap - doc->out_len < n) {
-        if (doc->out_len)
-            ms_out_ship(doc, 0);       /* leaves no buffer behind */
-        if (doc->out_cap - doc->out_len < n) {
-            apr_size_t cap = CHUNK_SIZE;
-            while (cap < n)
-                cap *= 2;
-            doc->out = realloc(doc->out, cap);
-            if (!doc->out)
-                abort();
-            doc->out_cap = cap;
-        }
+        apr_size_t cap = CHUNK_SIZE;
+        while (cap < n)
+            cap *= 2;
+        doc->out = realloc(doc->out, cap);
+        if (!doc->out)
+            abort();
+        doc->out_cap = cap;
     }
     return doc->out + doc->out_len;
 }
@@ -124,13 +148,12 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
 }
 
 
-static void put_href(ms_writer *w, const char *href, apr_size_t len,
-                     apr_size_t xml_len)
+static APR_INLINE void put_href(ms_writer *w, const char *href,
+                                apr_size_t len, apr_size_t xml_len)
 {
     if (room(w, xml_len)) {
         if (xml_len == len) {
-            memcpy(w->p, href, len);
-            w->p += len;
+            w->p = ms_copy(w->p, href, len);
         }
         else {
             w->p = ms_href_xml_to(w->p, href, len);
@@ -142,7 +165,7 @@ static void put_href(ms_writer *w, const char *href, apr_size_t len,
 static void put_status(ms_writer *w, int status)
 {
     PUTS(w, "<D:status>");
-    put(w, status_line[status], status_line_len[status]);
+    put(w, status_line[status].s, status_line[status].len);
     PUTS(w, "</D:status>");
 }
 
@@ -183,27 +206,37 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
     const ms_propstat *ps;
     const ms_prop *p;
 
-    PUTS(w, "<D:response");
-    if (resp->err)
-        need_ns(w, resp->err->ns, stamp);
-    for (ps = resp->ps_first; ps; ps = ps->next) {
-        for (p = ps->first; p; p = p->next)
-            need_ns(w, p->qn->ns, stamp);
-        if (ps->err)
-            need_ns(w, ps->err->ns, stamp);
-    }
-    PUTS(w, "><D:href>");
-    put_href(w, resp->href, resp->href_len, resp->href_xml_len);
-    PUTS(w, "</D:href>");
-    if (resp->status) {
-        put_status(w, resp->status);
+    if (!resp->doc->ns_late) {
+        PUTS(w, "<D:response><D:href>");
     }
     else {
+        PUTS(w, "<D:response");
+        if (resp->err)
+            need_ns(w, resp->err->ns, stamp);
+        for (ps = resp->ps_first; ps; ps = ps->next) {
+            for (p = ps->first; p; p = p->next)
+                need_ns(w, p->qn->ns, stamp);
+            if (ps->err)
+                need_ns(w, ps->err->ns, stamp);
+        }
+        PUTS(w, "><D:href>");
+    }
+    put_href(w, resp->href, resp->href_len, resp->href_xml_len);
+    if (resp->status) {
+        put(w, href_status[resp->status].s, href_status[resp->status].len);
+    }
+    else {
+        PUTS(w, "</D:href>");
         for (ps = resp->ps_first; ps; ps = ps->next) {
             if (ms_propstat_empty(ps))
                 continue;
             PUTS(w, "<D:propstat><D:prop>");
             for (p = ps->first; p; p = p->next) {
+                if (p->frag && !p->lang) {
+                    /* "<P:name>value</P:name>", made when it was added */
+                    put(w, p->frag, p->frag_len);
+                    continue;
+                }
                 put(w, p->qn->open, p->qn->open_len);
                 if (p->lang) {
                     PUTS(w, " xml:lang=\"");
@@ -218,8 +251,7 @@ static void render_response(ms_writer *w, ms_response *resp, apr_size_t stamp)
                 put(w, p->value, p->value_len);
                 put(w, p->qn->close, p->qn->close_len);
             }
-            PUTS(w, "</D:prop>");
-            put_status(w, ps->status);
+            put(w, prop_status[ps->status].s, prop_status[ps->status].len);
             if (ps->err)
                 put_error(w, ps->err);
             if (ps->desc)

@@ -272,8 +272,14 @@ static apr_status_t open_response(request_rec *r, const char *path,
                                   int encoded, ms_response **resp)
 {
     ms_doc *doc;
-    apr_status_t rv = doc_for(r, &doc);
+    ms_req *rq;
+    apr_status_t rv;
 
+    /* once per response of a listing: the document that exists, at once */
+    if (r && !r->main && (rq = ms_req_find(r)) != NULL && rq->doc
+        && !rq->error_won)
+        return ms_doc_open(rq->doc, path, encoded, resp);
+    rv = doc_for(r, &doc);
     if (rv) {
         if (resp)
             *resp = NULL;
@@ -329,6 +335,25 @@ MS_DECLARE(apr_status_t) ms_prop_add(ms_response *resp, const char *ns,
 {
     CHECK_RESP(resp);
     return ms_doc_prop_add(resp, ns, name, status, kind, value);
+}
+
+MS_DECLARE(const ms_qname *) ms_qname_get(request_rec *r, const char *ns,
+                                          const char *name)
+{
+    ms_doc *doc;
+
+    if (doc_for(r, &doc) != APR_SUCCESS)
+        return NULL;
+    return ms_doc_intern(doc, ns, name);
+}
+
+MS_DECLARE(apr_status_t) ms_prop_add_qname(ms_response *resp,
+                                           const ms_qname *qname, int status,
+                                           ms_value_kind kind,
+                                           const char *value)
+{
+    CHECK_RESP(resp);
+    return ms_doc_prop_add_qname(resp, qname, status, kind, value);
 }
 
 MS_DECLARE(apr_status_t) ms_prop_set_lang(ms_response *resp, const char *ns,
@@ -434,6 +459,8 @@ void ms_register_api(void)
     APR_REGISTER_OPTIONAL_FN(ms_response_set_error);
     APR_REGISTER_OPTIONAL_FN(ms_response_set_description);
     APR_REGISTER_OPTIONAL_FN(ms_prop_add);
+    APR_REGISTER_OPTIONAL_FN(ms_qname_get);
+    APR_REGISTER_OPTIONAL_FN(ms_prop_add_qname);
     APR_REGISTER_OPTIONAL_FN(ms_prop_set_lang);
     APR_REGISTER_OPTIONAL_FN(ms_propstat_set_description);
     APR_REGISTER_OPTIONAL_FN(ms_propstat_set_error);
