@@ -38,6 +38,7 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     conf->access_check = MS_UNSET;
     conf->json = MS_UNSET;
     conf->max_props = MS_UNSET;
+    conf->ingest = MS_UNSET;
     return conf;
 }
 
@@ -59,6 +60,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     MERGE(access_check);
     MERGE(json);
     MERGE(max_props);
+    MERGE(ingest);
     return conf;
 }
 
@@ -206,6 +208,12 @@ static const command_rec ms_cmds[] = {
                   "most properties a PROPFIND or PROPPATCH may name "
                   "(default 1000, 0: no limit); past it the module answers "
                   "413"),
+    AP_INIT_FLAG("MultiStatusIngest", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(ms_dir_conf, ingest),
+                 RSRC_CONF | ACCESS_CONF,
+                 "Off (default); On: a 207 XML body written by another "
+                 "handler (mod_dav, a proxied backend, a CGI script) is "
+                 "parsed and rendered like the API's results"),
     { NULL }
 };
 
@@ -376,6 +384,7 @@ static void register_hooks(apr_pool_t *p)
     ms_fail_filter_handle = ap_register_output_filter("MULTISTATUS_FAIL",
                                                       ms_fail_filter, NULL,
                                                       AP_FTYPE_RESOURCE);
+    ms_ingest_register();
     ap_hook_post_config(ms_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(ms_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);

@@ -18,6 +18,8 @@
  *   ms_doc.c     the document's life: create, close, flush, finish, fail
  *   ms_parse.c   request bodies of the property methods, Prefer (used by
  *                the glue; calls ms_xml.c and ms_xmlns.c only)
+ *   ms_ingest*.c a producer's 207 body parsed into the document with the
+ *                calls of ms_doc.h (ms_ingest_int.h lists its files)
  */
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H
@@ -181,6 +183,10 @@ struct ms_doc {
 
     apr_hash_t *ns_by_uri;
     ms_ns *dav;
+    ms_ns *nons;                /* no namespace (made on first use) */
+    int nons_ok;                /* accept it: the ingest parser's documents
+                                 * (a producer's property without a
+                                 * namespace); the API refuses it */
     ms_ns *ns_first, *ns_last;
     ms_ns *last_ns;             /* one-entry cache: lookups come in runs */
     int ns_late;                /* a namespace is not on the root: some

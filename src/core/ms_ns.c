@@ -38,6 +38,18 @@ ms_ns *ms_ns_get(ms_doc *doc, const char *uri, const char **why)
     int i;
 
     if (!uri || !*uri) {
+        if (uri && doc->nons_ok) {
+            /* unprefixed, never declared: the writer declares no default
+             * namespace, so an unprefixed name is in no namespace */
+            if (!doc->nons) {
+                doc->nons = apr_pcalloc(doc->pool, sizeof(*doc->nons));
+                doc->nons->uri = "";
+                doc->nons->prefix = "";
+                doc->nons->uri_attr = "";
+                doc->nons->on_root = 1;
+            }
+            return doc->nons;
+        }
         *why = "an empty namespace URI";
         return NULL;
     }
@@ -128,12 +140,15 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
         t = apr_palloc(doc->pool, 1 + plen + 1 + len + 1);
         t[0] = '<';
         memcpy(t + 1, n->prefix, plen);
-        t[1 + plen] = ':';
-        memcpy(t + 2 + plen, name, len + 1);
+        if (plen) {
+            t[1 + plen] = ':';
+            plen++;
+        }
+        memcpy(t + 1 + plen, name, len + 1);
         qn->open = t;
-        qn->open_len = 2 + plen + len;
-        qn->close = apr_pstrcat(doc->pool, "</", n->prefix, ":", name, ">",
-                                NULL);
+        qn->open_len = 1 + plen + len;
+        qn->close = apr_pstrcat(doc->pool, "</", n->prefix, n->plen ? ":" : "",
+                                name, ">", NULL);
         qn->close_len = qn->open_len + 2;
         apr_hash_set(n->names, qn->name, len, qn);
     }

@@ -138,11 +138,11 @@ static void io_end(void *baton)
 /* The document of a request                                         */
 
 /* The document of @a r, created (and the filter inserted) on first use. */
+static ms_doc *make_doc(ms_req *rq, ap_filter_t *f);
+
 static apr_status_t doc_for(request_rec *r, ms_doc **doc)
 {
     ms_req *rq;
-    ms_doc_io io;
-    ms_doc_opts opts;
 
     *doc = NULL;
     if (!r) {
@@ -182,6 +182,19 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
         return MS_EFINISHED;
     }
     rq = ms_req_get(r);
+    *doc = make_doc(rq, NULL);
+    return APR_SUCCESS;
+}
+
+/* A request's document.  With @a f NULL (the C API), the MULTISTATUS filter
+ * is inserted and output leaves through it; with @a f (the ingest filter,
+ * ms_ingest_filter.c) output leaves via f->next and nothing is inserted. */
+static ms_doc *make_doc(ms_req *rq, ap_filter_t *f)
+{
+    request_rec *r = rq->r;
+    ms_doc_io io;
+    ms_doc_opts opts;
+
     rq->bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
 
     memset(&io, 0, sizeof(io));
@@ -226,10 +239,19 @@ static apr_status_t doc_for(request_rec *r, ms_doc **doc)
     opts.json = rq->json;
     rq->doc = ms_doc_create(r->pool, &io, &opts);
     ms_props_apply_rules(rq);
-    rq->f = ap_add_output_filter_handle(ms_filter_handle, rq, r,
-                                        r->connection);
-    *doc = rq->doc;
-    return APR_SUCCESS;
+    rq->f = f ? f : ap_add_output_filter_handle(ms_filter_handle, rq, r,
+                                                r->connection);
+    return rq->doc;
+}
+
+ms_doc *ms_ingest_doc(request_rec *r, ap_filter_t *f)
+{
+    ms_req *rq = ms_req_get(r);
+
+    /* the producer's body goes; its length is not ours (io_commit sets
+     * the length of what is rendered) */
+    apr_table_unset(r->headers_out, "Content-Length");
+    return make_doc(rq, f);
 }
 
 /* A handle that is NULL cannot name its request: log through the server. */

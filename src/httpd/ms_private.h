@@ -46,6 +46,7 @@ typedef struct ms_dir_conf {
     int access_check;           /* MultiStatusAccessCheck (MS_ACCESS_*) */
     int json;                   /* MultiStatusJSON (MS_JSON_*) */
     apr_off_t max_props;        /* MultiStatusMaxProperties, 0: unlimited */
+    int ingest;                 /* MultiStatusIngest */
 } ms_dir_conf;
 
 #define MS_ACCESS_OFF    0
@@ -110,6 +111,15 @@ static APR_INLINE ms_req *ms_req_get(request_rec *r)
 
 /* ms_api.c: register the optional functions. */
 void ms_register_api(void);
+
+/* ms_api.c: the document of a request whose 207 body another handler
+ * writes (MultiStatusIngest), rendered through @a f->next (the ingest
+ * filter).  The caller checked that the request has no document yet. */
+ms_doc *ms_ingest_doc(request_rec *r, ap_filter_t *f);
+
+/* ms_ingest_filter.c: register the MULTISTATUS_INGEST filter and the hook
+ * that inserts it (MultiStatusIngest On). */
+void ms_ingest_register(void);
 
 /* ms_access.c: MultiStatusAccessCheck for one response, before the hooks:
  * hides it or turns it into a bare 403 when the user may not access its
