@@ -44,10 +44,11 @@ typedef struct {
     apr_size_t len;
 } piece;
 static piece status_line[600], href_status[600], prop_status[600];
+static piece href_status_end[600];  /* href_status + "</D:response>" */
 
 void ms_out_init(void)
 {
-    static char store[400 * 3 * 96];
+    static char store[400 * 4 * 96];
     char *p = store;
     int s, n;
 
@@ -69,6 +70,10 @@ void ms_out_init(void)
                          "</D:status>", s, reason);
         prop_status[s].s = p;
         prop_status[s].len = (apr_size_t)n;
+        p += n + 1;
+        n = apr_snprintf(p, 96, "%s</D:response>", href_status[s].s);
+        href_status_end[s].s = p;
+        href_status_end[s].len = (apr_size_t)n;
         p += n + 1;
     }
 }
@@ -544,21 +549,41 @@ apr_status_t ms_out_render(ms_response *resp)
             ms_model_free(resp);
             return APR_SUCCESS;
         }
-        /* first try in the room left in the current buffer; if the
-         * response does not fit, reserve what it counted and render again
-         * (namespaces not on the root are declared per response: a new
-         * stamp for each pass) */
-        p = hold ? held_reserve(doc, 512) : out_reserve(doc, 512);
-        writer_at(&w, p, hold ? doc->held_cap - doc->held_len
-                              : doc->out_cap - doc->out_len);
-        doc->stamp++;
-        render_one(&w, resp, hold);
-        if (!w.p) {
-            apr_size_t need = w.n;
-            p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
-            writer_at(&w, p, need);
+        if (resp->status && !hold && !doc->opts.json && !resp->err
+            && !resp->desc && !resp->location) {
+            /* the bare status form, the commonest response: its exact
+             * size first, then three copies */
+            const piece *t = &href_status_end[resp->status];
+            apr_size_t need = sizeof("<D:response><D:href>") - 1
+                              + resp->href_xml_len + t->len;
+            char *o = out_reserve(doc, need);
+
+            memcpy(o, "<D:response><D:href>",
+                   sizeof("<D:response><D:href>") - 1);
+            o += sizeof("<D:response><D:href>") - 1;
+            o = resp->href_xml_len == resp->href_len
+                ? ms_copy(o, resp->href, resp->href_len)
+                : ms_href_xml_to(o, resp->href, resp->href_len);
+            memcpy(o, t->s, t->len);
+            w.n = need;
+        }
+        else {
+            /* first try in the room left in the current buffer; if the
+             * response does not fit, reserve what it counted and render
+             * again (namespaces not on the root are declared per
+             * response: a new stamp for each pass) */
+            p = hold ? held_reserve(doc, 512) : out_reserve(doc, 512);
+            writer_at(&w, p, hold ? doc->held_cap - doc->held_len
+                                  : doc->out_cap - doc->out_len);
             doc->stamp++;
             render_one(&w, resp, hold);
+            if (!w.p) {
+                apr_size_t need = w.n;
+                p = hold ? held_reserve(doc, need) : out_reserve(doc, need);
+                writer_at(&w, p, need);
+                doc->stamp++;
+                render_one(&w, resp, hold);
+            }
         }
         if (hold) {
             doc->held_len += w.n;
