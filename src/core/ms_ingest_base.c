@@ -13,6 +13,7 @@
 
 #include "apr_strings.h"
 
+#include "ms_xml.h"
 #include "ms_ingest_int.h"
 
 void *ms_ing_grow(void *p, apr_size_t *cap, apr_size_t need, apr_size_t size)
@@ -44,7 +45,7 @@ static void sanitize(char *s)
             i++;
             continue;
         }
-        k = c >= 0x80 ? ms_ing_utf8_get((const unsigned char *)s + i, n - i,
+        k = c >= 0x80 ? ms_xml_utf8_decode((const unsigned char *)s + i, n - i,
                                         &cp)
                       : 0;
         if (k && cp != 0xFFFE && cp != 0xFFFF) {

@@ -3,7 +3,8 @@
  * ms_ingest_chars.c: characters of a producer's body, the bottom of the
  * ingest parser (calls no other ingest file).
  *
- * Owns the character classes, UTF-8 reading and writing, references
+ * Owns the character classes, UTF-8 writing (reading is ms_xml.c's
+ * ms_xml_utf8_decode, shared with the renderer), references
  * (the five predefined entities and character references: there is no
  * DTD), the check of text and attribute values against XML 1.0 (with an
  * SSE2 block scan: most bytes need no look), and their decoding.  One
@@ -16,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "ms_xml.h"
 #include "ms_ingest_int.h"
 
 unsigned char ms_ing_cls[256];
@@ -76,44 +78,6 @@ static apr_size_t utf8_put(char *d, apr_uint32_t c)
     d[2] = (char)(0x80 | ((c >> 6) & 0x3F));
     d[3] = (char)(0x80 | (c & 0x3F));
     return 4;
-}
-
-/* One UTF-8 sequence at s (n bytes there): its length, 0 if invalid. */
-apr_size_t ms_ing_utf8_get(const unsigned char *s, apr_size_t n,
-                           apr_uint32_t *cp)
-{
-    apr_uint32_t c = s[0];
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (n < 2 || (s[1] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x1F) << 6) | (s[1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x0F) << 12) | ((apr_uint32_t)(s[1] & 0x3F) << 6)
-              | (s[2] & 0x3F);
-        if (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80
-            || (s[3] & 0xC0) != 0x80)
-            return 0;
-        *cp = ((c & 0x07) << 18) | ((apr_uint32_t)(s[1] & 0x3F) << 12)
-              | ((apr_uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-        if (*cp < 0x10000 || *cp > 0x10FFFF)
-            return 0;
-        return 4;
-    }
-    return 0;
 }
 
 static APR_INLINE int xml_char(apr_uint32_t c)
@@ -262,7 +226,7 @@ const char *ms_ing_check_chars(const char *s, const char *e, int att,
         }
         else if (c >= 0x80) {
             apr_uint32_t cp;
-            apr_size_t n = ms_ing_utf8_get((const unsigned char *)s,
+            apr_size_t n = ms_xml_utf8_decode((const unsigned char *)s,
                                            (apr_size_t)(e - s), &cp);
             if (!n) {
                 *why = "invalid UTF-8";

@@ -247,9 +247,6 @@ struct ms_ingest {
 /* ---------------------------------------------------------------- */
 /* ms_ingest_chars.c                                                 */
 
-/* One UTF-8 sequence at s (n bytes there): its length, 0 if invalid. */
-apr_size_t ms_ing_utf8_get(const unsigned char *s, apr_size_t n,
-                           apr_uint32_t *cp);
 
 /* Check the characters of text (@a att 0) or of an attribute value (1) in
  * [s, e): XML characters in valid UTF-8, references, no "]]>" in text, no

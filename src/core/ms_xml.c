@@ -25,7 +25,7 @@
 /* Decode one UTF-8 sequence at s (n bytes available).  Returns its length
  * and stores the code point, or 0 for an invalid sequence (overlong,
  * surrogate, beyond U+10FFFF, truncated). */
-static apr_size_t utf8_decode(const unsigned char *s, apr_size_t n,
+apr_size_t ms_xml_utf8_decode(const unsigned char *s, apr_size_t n,
                               apr_uint32_t *cp)
 {
     apr_uint32_t c = s[0];
@@ -166,7 +166,7 @@ const char *ms_xml_text_check(const char *s, apr_size_t len, int attr,
         }
         else {
             apr_uint32_t cp;
-            apr_size_t n = utf8_decode(u + i, len - i, &cp);
+            apr_size_t n = ms_xml_utf8_decode(u + i, len - i, &cp);
             if (!n)
                 return "invalid UTF-8";
             if (cp == 0xFFFE || cp == 0xFFFF)
@@ -276,7 +276,7 @@ int ms_xml_is_ncname_in(apr_pool_t *pool, const char *s)
     len = i + strlen(s + i);
     while (i < len) {
         apr_uint32_t cp;
-        apr_size_t n = utf8_decode(u + i, len - i, &cp);
+        apr_size_t n = ms_xml_utf8_decode(u + i, len - i, &cp);
         if (!n || !(i == 0 ? name_start_cp(cp) : name_cp(cp)))
             return 0;
         i += n;

@@ -24,6 +24,12 @@
  * use). */
 void ms_xml_init(void);
 
+/* Decode one UTF-8 sequence at @a s (@a n bytes available): its length,
+ * with the code point in *cp, or 0 for an invalid sequence (overlong,
+ * surrogate, beyond U+10FFFF, truncated). */
+apr_size_t ms_xml_utf8_decode(const unsigned char *s, apr_size_t n,
+                              apr_uint32_t *cp);
+
 /* Validate @a len bytes of text for an XML 1.0 document: well-formed UTF-8
  * (no overlongs, no surrogates, nothing above U+10FFFF) and only XML Char
  * code points (no C0 controls but TAB LF CR, no U+FFFE/U+FFFF).  Returns
