@@ -283,8 +283,9 @@ static apr_status_t ms_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                               "multistatus: %" APR_SIZE_T_FMT " bytes the "
                               "handler wrote were replaced", dropped);
-            /* the EOS and anything after it go on */
-            return ap_pass_brigade(f->next, bb);
+            /* the EOS and anything after it go on, behind the last
+             * rendered bytes */
+            return ms_pass_eos(r, f->next, bb);
         }
         if (APR_BUCKET_IS_FLUSH(b) && ms_doc_committed(rq->doc)) {
             /* the handler (or anyone) wants bytes out: what is rendered
@@ -321,7 +322,7 @@ static apr_status_t ms_fail_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                                      rq->r->connection->bucket_alloc);
             APR_BRIGADE_INSERT_TAIL(eos, apr_bucket_eos_create(
                                     rq->r->connection->bucket_alloc));
-            ap_pass_brigade(rq->f->next, eos);
+            ms_pass_eos(rq->r, rq->f->next, eos);
         }
     }
     apr_brigade_cleanup(bb);

@@ -37,9 +37,15 @@ typedef struct ms_doc_io {
     /* Headers: called once, before the first write.  @a length is the
      * whole body's size, or -1 when the body streams. */
     apr_status_t (*commit)(void *baton, apr_off_t length);
-    /* Takes ownership of @a buf (allocated with malloc; free() it).
-     * @a flush: the caller asked for the bytes to go out now. */
+    /* Takes ownership of @a buf (from buf_alloc, or malloc when that is
+     * NULL).  @a flush: the caller asked for the bytes to go out now. */
     apr_status_t (*write)(void *baton, char *buf, apr_size_t len, int flush);
+    /* Optional: where output buffers come from and go back to (NULL:
+     * malloc and free).  httpd's bucket allocator keeps freed blocks for
+     * the next chunk, where free() let glibc give them back to the system
+     * and the next request faulted them in again. */
+    void *(*buf_alloc)(void *baton, apr_size_t size);
+    void (*buf_free)(void *baton, void *buf);
     /* A call was refused: one line saying why (may be NULL). */
     void (*refused)(void *baton, apr_status_t rv, const char *msg);
     /* Optional: before the root tag, before each response is rendered,

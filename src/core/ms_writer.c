@@ -6,8 +6,9 @@
  *  - Rendering a response is done in two passes of the same function: one
  *    that only counts bytes, one that writes them into space reserved in the
  *    output chunk.  Sharing one function keeps the two in step.
- *  - Output chunks are malloc'd; before commit they queue in the document,
- *    after it they are handed to io->write() as soon as they fill.
+ *  - Output chunks come from io->buf_alloc (malloc without one); before
+ *    commit they queue in the document, after it they are handed to
+ *    io->write() as soon as they fill.
  *  - Commit: when the queued bytes exceed the buffer size, the body streams
  *    (io->commit with -1); when the document finishes first, it is sent
  *    whole with its length.
@@ -82,6 +83,26 @@ void ms_out_init(void)
 
 
 /* Room for @a n more bytes in the current chunk. */
+/* Output buffers: the owner's allocator, or malloc. */
+static char *buf_new(ms_doc *doc, apr_size_t size)
+{
+    char *p = doc->io.buf_alloc ? doc->io.buf_alloc(doc->io.baton, size)
+                                : malloc(size);
+    if (!p)
+        abort();
+    return p;
+}
+
+static void buf_del(ms_doc *doc, void *p)
+{
+    if (!p)
+        return;
+    if (doc->io.buf_free)
+        doc->io.buf_free(doc->io.baton, p);
+    else
+        free(p);
+}
+
 static char *out_grow(ms_doc *doc, apr_size_t n);
 static APR_INLINE char *out_reserve(ms_doc *doc, apr_size_t n)
 {
@@ -98,9 +119,8 @@ static char *out_grow(ms_doc *doc, apr_size_t n)
         apr_size_t cap = CHUNK_SIZE;
         while (cap < n)
             cap *= 2;
-        doc->out = realloc(doc->out, cap);
-        if (!doc->out)
-            abort();
+        buf_del(doc, doc->out);     /* empty: nothing to keep */
+        doc->out = buf_new(doc, cap);
         doc->out_cap = cap;
     }
     return doc->out + doc->out_len;
@@ -121,7 +141,7 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
     if (!doc->committed) {
         chunk *c;
         if (!len) {
-            free(buf);
+            buf_del(doc, buf);
             return APR_SUCCESS;
         }
         c = malloc(sizeof(*c));
@@ -139,11 +159,11 @@ apr_status_t ms_out_ship(ms_doc *doc, int flush)
         return APR_SUCCESS;
     }
     if (doc->aborted || doc->opts.no_body) {
-        free(buf);
+        buf_del(doc, buf);
         return doc->aborted;
     }
     if (!len) {
-        free(buf);
+        buf_del(doc, buf);
         buf = NULL;
     }
     rv = doc->io.write(doc->io.baton, buf, len, flush);
@@ -292,7 +312,7 @@ void ms_out_begin(ms_doc *doc)
     }
 }
 
-/* The XML declaration and root start tag, in a malloc'd buffer. */
+/* The XML declaration and root start tag, in an output buffer. */
 static char *render_prolog(ms_doc *doc, apr_size_t *len)
 {
     static const char head[] =
@@ -320,9 +340,7 @@ static char *render_prolog(ms_doc *doc, apr_size_t *len)
         }
         if (pass == 0) {
             *len = w.n;
-            buf = malloc(w.n);
-            if (!buf)
-                abort();
+            buf = buf_new(doc, w.n);
             writer_at(&w, buf, w.n);
         }
     }
@@ -340,10 +358,10 @@ static apr_status_t commit(ms_doc *doc, apr_off_t length, char *prolog,
     rv = doc->io.commit(doc->io.baton, length);
     if (doc->opts.no_body) {
         /* HEAD: the headers only (a flush sends them) */
-        free(prolog);
+        buf_del(doc, prolog);
         for (c = doc->pend_first; c; c = next) {
             next = c->next;
-            free(c->buf);
+            buf_del(doc, c->buf);
             free(c);
         }
         doc->pend_first = doc->pend_last = NULL;
@@ -357,13 +375,13 @@ static apr_status_t commit(ms_doc *doc, apr_off_t length, char *prolog,
     if (rv == APR_SUCCESS)
         rv = doc->io.write(doc->io.baton, prolog, prolog_len, 0);
     else
-        free(prolog);
+        buf_del(doc, prolog);
     for (c = doc->pend_first; c; c = next) {
         next = c->next;
         if (rv == APR_SUCCESS)
             rv = doc->io.write(doc->io.baton, c->buf, c->len, 0);
         else
-            free(c->buf);
+            buf_del(doc, c->buf);
         free(c);
     }
     doc->pend_first = doc->pend_last = NULL;
@@ -690,11 +708,11 @@ void ms_out_release(ms_doc *doc)
 
     for (c = doc->pend_first; c; c = cn) {
         cn = c->next;
-        free(c->buf);
+        buf_del(doc, c->buf);
         free(c);
     }
     doc->pend_first = doc->pend_last = NULL;
-    free(doc->out);
+    buf_del(doc, doc->out);
     doc->out = NULL;
     free(doc->held);
     doc->held = NULL;

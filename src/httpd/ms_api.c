@@ -64,6 +64,18 @@ static apr_status_t io_commit(void *baton, apr_off_t length)
     return APR_SUCCESS;
 }
 
+/* Rendered chunks are passed on in batches of this many bytes, and the
+ * last batch with the EOS.  The core output filter writes whatever it is
+ * given at once, so every pass costs a writev and, on a client waiting in
+ * poll, a wake-up: a 400 KB listing went out in 9 writes of 64 KB, and the
+ * wake-ups were 8% of the server's CPU under keep-alive load (BENCHMARKS.md,
+ * peers).  Bounded: this much per request on top of the current chunk.
+ * A flush (ms_flush(), a FLUSH bucket, the commit of a streamed body)
+ * passes at once. */
+#ifndef MS_PASS_BYTES
+#define MS_PASS_BYTES (256 * 1024)
+#endif
+
 static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
                              int flush)
 {
@@ -71,14 +83,19 @@ static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
     conn_rec *c = rq->r->connection;
     apr_status_t rv;
 
-    if (buf)
-        APR_BRIGADE_INSERT_TAIL(rq->bb, apr_bucket_heap_create(buf, len, free,
-                                                               c->bucket_alloc));
+    if (buf) {
+        APR_BRIGADE_INSERT_TAIL(rq->bb,
+                                apr_bucket_heap_create(buf, len,
+                                                       apr_bucket_free,
+                                                       c->bucket_alloc));
+        rq->held += len;
+    }
+    if (!flush && rq->held < MS_PASS_BYTES)
+        return APR_SUCCESS;
     if (flush)
         APR_BRIGADE_INSERT_TAIL(rq->bb,
                                 apr_bucket_flush_create(c->bucket_alloc));
-    if (APR_BRIGADE_EMPTY(rq->bb))
-        return APR_SUCCESS;
+    rq->held = 0;
     rv = ap_pass_brigade(rq->f->next, rq->bb);
     apr_brigade_cleanup(rq->bb);
     if (rv == APR_SUCCESS && c->aborted)
@@ -88,6 +105,33 @@ static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
                       "multistatus: the client went away; nothing more is "
                       "rendered");
     return rv;
+}
+
+/* Output buffers from the connection's bucket allocator: it keeps freed
+ * blocks (up to MaxMemFree) for the next chunk and the next request. */
+static void *io_buf_alloc(void *baton, apr_size_t size)
+{
+    ms_req *rq = baton;
+
+    return apr_bucket_alloc(size, rq->r->connection->bucket_alloc);
+}
+
+static void io_buf_free(void *baton, void *buf)
+{
+    (void)baton;
+    apr_bucket_free(buf);
+}
+
+apr_status_t ms_pass_eos(request_rec *r, ap_filter_t *next,
+                         apr_bucket_brigade *bb)
+{
+    ms_req *rq = ms_req_find(r);
+
+    if (rq && rq->bb && !APR_BRIGADE_EMPTY(rq->bb)) {
+        APR_BRIGADE_PREPEND(bb, rq->bb);
+        rq->held = 0;
+    }
+    return ap_pass_brigade(next, bb);
 }
 
 static void io_refused(void *baton, apr_status_t rv, const char *msg)
@@ -201,6 +245,8 @@ static ms_doc *make_doc(ms_req *rq, ap_filter_t *f)
     io.baton = rq;
     io.commit = io_commit;
     io.write = io_write;
+    io.buf_alloc = io_buf_alloc;
+    io.buf_free = io_buf_free;
     io.refused = io_refused;
     io.begin = io_begin;
     /* running the optional hook costs a hash lookup per response: skip it

@@ -169,8 +169,9 @@ static apr_status_t ms_ingest_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (APR_BUCKET_IS_EOS(b)) {
             ingest_end(ctx, r);
             ap_remove_output_filter(f);
-            /* the EOS and anything after it go on */
-            return ap_pass_brigade(f->next, bb);
+            /* the EOS and anything after it go on, behind the last
+             * rendered bytes */
+            return ms_pass_eos(r, f->next, bb);
         }
         if (APR_BUCKET_IS_METADATA(b)) {
             if (AP_BUCKET_IS_ERROR(b))

@@ -68,7 +68,8 @@ typedef struct ms_req {
     const ms_dir_conf *conf;
     ms_doc *doc;
     ap_filter_t *f;             /* our filter; output leaves via f->next */
-    apr_bucket_brigade *bb;     /* reused for every pass */
+    apr_bucket_brigade *bb;     /* rendered bytes not passed yet */
+    apr_size_t held;            /* their size */
     int error_won;              /* the handler's error status replaced us */
     const ms_propfind *pf;      /* PROPFIND, once read */
     const apr_array_header_t *ops;  /* PROPPATCH, once read */
@@ -108,6 +109,12 @@ static APR_INLINE ms_req *ms_req_get(request_rec *r)
     }
     return rq;
 }
+
+/* ms_api.c: pass @a bb (the EOS and whatever follows it) to @a next
+ * behind the rendered bytes the request still holds (rendered output
+ * leaves in batches of MS_PASS_BYTES; the last one goes with the EOS). */
+apr_status_t ms_pass_eos(request_rec *r, ap_filter_t *next,
+                         apr_bucket_brigade *bb);
 
 /* ms_api.c: register the optional functions. */
 void ms_register_api(void);
