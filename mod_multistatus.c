@@ -375,6 +375,12 @@ static int ms_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+static void ms_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    (void)s;
+    ms_chunks_init(pchild);
+}
+
 static void register_hooks(apr_pool_t *p)
 {
     (void)p;
@@ -387,6 +393,7 @@ static void register_hooks(apr_pool_t *p)
                                                       AP_FTYPE_RESOURCE);
     ms_ingest_register();
     ap_hook_post_config(ms_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ms_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_error_filter(ms_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
     ap_hook_log_transaction(ms_log_transaction, NULL, NULL,

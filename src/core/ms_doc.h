@@ -41,9 +41,9 @@ typedef struct ms_doc_io {
      * NULL).  @a flush: the caller asked for the bytes to go out now. */
     apr_status_t (*write)(void *baton, char *buf, apr_size_t len, int flush);
     /* Optional: where output buffers come from and go back to (NULL:
-     * malloc and free).  httpd's bucket allocator keeps freed blocks for
-     * the next chunk, where free() let glibc give them back to the system
-     * and the next request faulted them in again. */
+     * malloc and free).  The module's (ms_chunks.c) keeps freed chunks
+     * for the next one, where free() let glibc give them back to the
+     * system and the next request faulted them in again. */
     void *(*buf_alloc)(void *baton, apr_size_t size);
     void (*buf_free)(void *baton, void *buf);
     /* A call was refused: one line saying why (may be NULL). */

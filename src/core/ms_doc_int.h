@@ -35,8 +35,8 @@
 #define BLOCK_FIRST  1024    /* a response's first arena block */
 #define MAX_SPARES   8       /* first blocks kept for reuse */
 #define HELD_MEM     (1024 * 1024)  /* held in memory; the rest spills */
-#define OPEN_SCAN_MAX 16
-#define MS_IN_BEGIN  0x10000     /* ms_doc.preparing inside the begin hook */       /* open responses found by a scan, not a hash */
+#define OPEN_SCAN_MAX 16        /* open responses found by a scan, not a hash */
+#define MS_IN_BEGIN  0x10000     /* ms_doc.preparing inside the begin hook */
 #define ALIGN(n)     (((n) + 7) & ~(apr_size_t)7)
 
 typedef struct ms_ns {
@@ -523,7 +523,7 @@ apr_status_t ms_out_render(ms_response *resp);
 /* Commit as a streamed body (no-op once committed). */
 apr_status_t ms_out_commit_streaming(ms_doc *doc);
 /* Hand the current chunk to the owner (or queue it before commit). */
-apr_status_t ms_out_ship(ms_doc *doc, int flush);
+apr_status_t ms_out_ship(ms_doc *doc, int how);
 /* A response for the request-URI that the module adds itself. */
 void ms_out_own(ms_doc *doc, int status, const char *why);
 /* The 507 if limited, the description, the end tag; commit if not yet. */

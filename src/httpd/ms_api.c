@@ -86,7 +86,7 @@ static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
     if (buf) {
         APR_BRIGADE_INSERT_TAIL(rq->bb,
                                 apr_bucket_heap_create(buf, len,
-                                                       apr_bucket_free,
+                                                       ms_chunk_free,
                                                        c->bucket_alloc));
         rq->held += len;
     }
@@ -107,19 +107,17 @@ static apr_status_t io_write(void *baton, char *buf, apr_size_t len,
     return rv;
 }
 
-/* Output buffers from the connection's bucket allocator: it keeps freed
- * blocks (up to MaxMemFree) for the next chunk and the next request. */
+/* Output buffers: ms_chunks.c keeps the usual ones for the next chunk. */
 static void *io_buf_alloc(void *baton, apr_size_t size)
 {
-    ms_req *rq = baton;
-
-    return apr_bucket_alloc(size, rq->r->connection->bucket_alloc);
+    (void)baton;
+    return ms_chunk_alloc(size);
 }
 
 static void io_buf_free(void *baton, void *buf)
 {
     (void)baton;
-    apr_bucket_free(buf);
+    ms_chunk_free(buf);
 }
 
 apr_status_t ms_pass_eos(request_rec *r, ap_filter_t *next,

@@ -116,6 +116,14 @@ static APR_INLINE ms_req *ms_req_get(request_rec *r)
 apr_status_t ms_pass_eos(request_rec *r, ap_filter_t *next,
                          apr_bucket_brigade *bb);
 
+/* ms_chunks.c: output chunks, the usual size kept for reuse across the
+ * process's requests.  ms_chunks_init() in child_init; ms_chunk_alloc()
+ * returns NULL when out of memory; ms_chunk_free() also frees a chunk's
+ * heap bucket. */
+void ms_chunks_init(apr_pool_t *pchild);
+void *ms_chunk_alloc(apr_size_t size);
+void ms_chunk_free(void *buf);
+
 /* ms_api.c: register the optional functions. */
 void ms_register_api(void);
 
