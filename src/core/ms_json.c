@@ -35,9 +35,13 @@
 static unsigned char special[256];
 static int json_ready;
 
-/* "status":N,"reason":"...", built once per code */
+/* ","status":N,"reason":"..."} built once per code: the end of a
+ * status-form response after its href's text; a propstat's status is the
+ * middle part (STATUS_SKIP bytes in, STATUS_TRIM shorter). */
 static const char *status_json[600];
 static apr_size_t status_json_len[600];
+#define STATUS_SKIP 2   /* ", */
+#define STATUS_TRIM 3   /* ", and } */
 
 void ms_json_init(void)
 {
@@ -52,7 +56,7 @@ void ms_json_init(void)
     special['"'] = special['\\'] = special['&'] = special[0xE2] = 1;
     for (c = 200; c < 600; c++) {
         /* reason phrases are plain ASCII: no escaping needed */
-        int n = apr_snprintf(p, 64, "\"status\":%d,\"reason\":\"%s\"", c,
+        int n = apr_snprintf(p, 64, "\",\"status\":%d,\"reason\":\"%s\"}", c,
                              ms_status_reason(c));
         status_json[c] = p;
         status_json_len[c] = (apr_size_t)n;
@@ -237,12 +241,18 @@ static void put_qstr(ms_writer *w, const char *s, apr_size_t len, int xml)
 /* "status":N,"reason":"..." */
 static void put_status(ms_writer *w, int status)
 {
-    put(w, status_json[status], status_json_len[status]);
+    put(w, status_json[status] + STATUS_SKIP,
+        status_json_len[status] - STATUS_TRIM);
 }
 
+#define VALUE_OPEN ",\"value\":\""
+#define VALUE_OPEN_LEN (sizeof(VALUE_OPEN) - 1)
+
 /* {"namespace":"...","name":"..." of a property, made once per name and
- * document (the same few names repeat on every response). */
-static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn)
+ * document (the same few names repeat on every response), followed in
+ * the same string by ,"value":" (@a value: written too, for a text value
+ * without a language: one copy instead of two). */
+static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn, int value)
 {
     if (!qn->json) {
         ms_writer m = { NULL, NULL, 0 };
@@ -254,6 +264,7 @@ static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn)
             put_qstr(&m, qn->ns->uri, strlen(qn->ns->uri), 0);
             PUTS(&m, ",\"name\":");
             put_qstr(&m, qn->name, strlen(qn->name), 0);
+            PUTS(&m, VALUE_OPEN);
             if (pass == 0) {
                 buf = apr_palloc(doc->pool, m.n);
                 qn->json_len = m.n;
@@ -262,7 +273,7 @@ static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn)
             }
         }
     }
-    put(w, qn->json, qn->json_len);
+    put(w, qn->json, value ? qn->json_len : qn->json_len - VALUE_OPEN_LEN);
 }
 
 /* "error":{"namespace":"...","name":"..."}: the element of a DAV:error,
@@ -316,6 +327,17 @@ void ms_json_response(ms_writer *w, const ms_response *resp, int comma)
     const ms_prop *p;
     int first_ps = 1;
 
+    /* the status form alone (most listings): three copies */
+    if (resp->status && resp->doc->json_href_raw && !resp->err
+        && !resp->desc && !resp->location) {
+        if (comma)
+            PUTS(w, ",\n{\"href\":\"");
+        else
+            PUTS(w, "\n{\"href\":\"");
+        put(w, resp->href, resp->href_len);
+        put(w, status_json[resp->status], status_json_len[resp->status]);
+        return;
+    }
     if (comma)
         PUTS(w, ",");
     PUTS(w, "\n{\"href\":");
@@ -341,7 +363,14 @@ void ms_json_response(ms_writer *w, const ms_response *resp, int comma)
                 if (!first_p)
                     PUTS(w, ",");
                 first_p = 0;
-                put_prop_start(w, resp->doc, p->qn);
+                if (p->kind == MS_VALUE_TEXT && !p->lang) {
+                    /* {"namespace":..,"name":..,"value":" in one copy */
+                    put_prop_start(w, resp->doc, p->qn, 1);
+                    put_str(w, p->value ? p->value : "", p->value_len, 1);
+                    PUTS(w, "\"}");
+                    continue;
+                }
+                put_prop_start(w, resp->doc, p->qn, 0);
                 if (p->lang) {
                     PUTS(w, ",\"lang\":");
                     put_qstr(w, p->lang, p->lang_len, 0);
