@@ -257,6 +257,17 @@ static APR_INLINE int ms_propstat_empty(const ms_propstat *ps)
     return !ps->first && !ps->desc && !ps->err && !ps->keep;
 }
 
+/* Append @a p to the properties of @a ps (ms_fill.c, ms_rules.c). */
+static APR_INLINE void ms_propstat_append(ms_propstat *ps, ms_prop *p)
+{
+    p->next = NULL;
+    if (ps->last)
+        ps->last->next = p;
+    else
+        ps->first = p;
+    ps->last = p;
+}
+
 /* ---------------------------------------------------------------- */
 /* The writer of the renderers (ms_writer.c, ms_json.c)              */
 

@@ -187,12 +187,7 @@ static APR_INLINE void prop_link(ms_response *resp, ms_prop *p, int status)
     else if (ps->status != status) {
         ps = ms_model_propstat_get(resp, status);
     }
-    p->next = NULL;
-    if (ps->last)
-        ps->last->next = p;
-    else
-        ps->first = p;
-    ps->last = p;
+    ms_propstat_append(ps, p);
 }
 
 /* Add (or move) a property with a checked name to @a resp: every case. */

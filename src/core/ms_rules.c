@@ -102,14 +102,7 @@ int ms_doc_response_failed(const ms_response *resp)
 /* Append an existing property to the propstat of @a status. */
 static void prop_append(ms_response *resp, ms_prop *p, int status)
 {
-    ms_propstat *ps = ms_model_propstat_get(resp, status);
-
-    p->next = NULL;
-    if (ps->last)
-        ps->last->next = p;
-    else
-        ps->first = p;
-    ps->last = p;
+    ms_propstat_append(ms_model_propstat_get(resp, status), p);
 }
 
 void ms_rules_apply_props(ms_response *resp)
