@@ -43,6 +43,9 @@
  *     # optional: MultiStatusDepthInfinity On (default Off: 403)
  *     # optional: MsFilesTypeCache Off (default On: see files_type_of()
  *     #           in ms_files_props.c)
+ *     # optional: MsFilesIOUring Off (default On: a folder's members are
+ *     #           stat'ed in batches through io_uring on Linux; see
+ *     #           ms_files_list.c)
  *
  * MsFilesRoot maps URLs to files during translate_name, the way Alias
  * does: /files/a/b.txt is the file /srv/files/a/b.txt.  So httpd itself
@@ -65,11 +68,13 @@
  * getcontenttype, displayname, supportedlock, lockdiscovery.
  * The entry ".DAV" (mod_dav_fs' property store) is never listed.
  *
- * The module is two files and a private header: this one (configuration,
- * the handler, the walk of a folder) and ms_files_props.c (one
+ * The module is three files and a private header: this one
+ * (configuration, the handler, the walk of a folder), ms_files_list.c (a
+ * folder's members and their file info) and ms_files_props.c (one
  * resource's response: its properties and their formatting); with apxs:
  *
- *     apxs -c -o mod_ms_files.so mod_ms_files.c ms_files_props.c
+ *     apxs -c -o mod_ms_files.so mod_ms_files.c ms_files_list.c \
+ *         ms_files_props.c
  */
 
 #include "httpd.h"
@@ -82,19 +87,6 @@
 
 #include "apr_strings.h"
 #include "apr_file_info.h"
-#include "apr_portable.h"
-#include "apr_time.h"
-
-#if APR_HAVE_UNISTD_H
-#include <unistd.h>             /* _POSIX_VERSION */
-#endif
-#if defined(_POSIX_VERSION) && _POSIX_VERSION >= 200809L
-/* POSIX.1-2008: fstatat(), dirfd() and nanosecond times (st_mtim) */
-#define FILES_STATAT 1
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#endif
 
 #include "mod_ms_files.h"
 
@@ -103,7 +95,6 @@ module AP_MODULE_DECLARE_DATA ms_files_module;
 APLOG_USE_MODULE(ms_files);
 
 #define FILES_HANDLER  "ms-files"
-#define FILES_HIDDEN   ".DAV"     /* mod_dav_fs' state folder */
 
 /*
  * Configuration
@@ -114,6 +105,7 @@ typedef struct {
     const char *prefix;   /* the URL path of its <Location>, without the
                            * trailing '/' ("" for "/") */
     int type_cache;       /* MsFilesTypeCache: 1 On, 0 Off, -1 unset (On) */
+    int io_uring;         /* MsFilesIOUring: 1 On, 0 Off, -1 unset (On) */
 } files_conf;
 
 static void *files_create_dir_conf(apr_pool_t *p, char *dir)
@@ -122,6 +114,7 @@ static void *files_create_dir_conf(apr_pool_t *p, char *dir)
 
     (void)dir;
     conf->type_cache = -1;
+    conf->io_uring = -1;
     return conf;
 }
 
@@ -134,6 +127,7 @@ static void *files_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     *conf = add->root ? *add : *base;
     conf->type_cache = add->type_cache != -1 ? add->type_cache
                                              : base->type_cache;
+    conf->io_uring = add->io_uring != -1 ? add->io_uring : base->io_uring;
     return conf;
 }
 
@@ -175,6 +169,12 @@ static const command_rec files_cmds[] = {
                  ACCESS_CONF | RSRC_CONF,
                  "On (default): one content-type sub-request per file name "
                  "extension and folder; Off: one per file"),
+    AP_INIT_FLAG("MsFilesIOUring", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(files_conf, io_uring),
+                 ACCESS_CONF | RSRC_CONF,
+                 "On (default): a folder's members are stat'ed in batches "
+                 "through io_uring where Linux allows it; Off: one "
+                 "fstatat() per member"),
     { NULL, { NULL }, NULL, 0, RAW_ARGS, NULL }
 };
 
@@ -275,122 +275,6 @@ static const char *files_path_member(files_path *fp, const char *name,
     return fp->s;
 }
 
-/* A folder open for reading. */
-typedef struct {
-    apr_dir_t *dir;
-#ifdef FILES_STATAT
-    DIR *d;               /* the same, as the system has it */
-#endif
-    apr_finfo_t dirent;   /* what apr_dir_read() fills */
-} files_dir;
-
-static apr_status_t files_dir_open(files_dir *fd, const char *fs,
-                                   apr_pool_t *p)
-{
-    apr_status_t rv = apr_dir_open(&fd->dir, fs, p);
-
-#ifdef FILES_STATAT
-    fd->d = NULL;
-    if (rv == APR_SUCCESS) {
-        apr_os_dir_t *d;
-
-        if (apr_os_dir_get(&d, fd->dir) == APR_SUCCESS) {
-            fd->d = d;
-        }
-    }
-#endif
-    return rv;
-}
-
-/* The name of the next member of @a fd, NULL at the end; *link says
- * whether it is a symbolic link.  Where POSIX is there, readdir(): it
- * hands out each name in the open folder's own buffer, where
- * apr_dir_read() copies every name into the folder's pool, which then
- * grows with the folder (1.6 MB for 100,000 files).  (readdir() is safe
- * in threads that read different folders.) */
-static const char *files_dir_read(files_dir *fd, int *link)
-{
-    apr_status_t rv;
-
-#ifdef FILES_STATAT
-    if (fd->d) {
-        struct dirent *e = readdir(fd->d);
-        struct stat st;
-
-        if (!e) {
-            return NULL;   /* the end (or an error: the listing ends too) */
-        }
-#ifdef DT_LNK
-        if (e->d_type != DT_UNKNOWN) {   /* most file systems say */
-            *link = e->d_type == DT_LNK;
-            return e->d_name;
-        }
-#endif
-        *link = fstatat(dirfd(fd->d), e->d_name, &st, AT_SYMLINK_NOFOLLOW)
-                == 0 && S_ISLNK(st.st_mode);
-        return e->d_name;
-    }
-#endif
-    rv = apr_dir_read(&fd->dirent, APR_FINFO_NAME | APR_FINFO_TYPE, fd->dir);
-    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-        return NULL;       /* APR_ENOENT: the end */
-    }
-    *link = (fd->dirent.valid & APR_FINFO_TYPE)
-            && fd->dirent.filetype == APR_LNK;
-    return fd->dirent.name;
-}
-
-/* As files_dir_read(), without ".", ".." and FILES_HIDDEN. */
-static const char *files_dir_next(files_dir *fd, int *link)
-{
-    const char *name;
-
-    do {
-        name = files_dir_read(fd, link);
-    } while (name && name[0] == '.'
-             && (!name[1] || !strcmp(name, "..")
-                 || !strcmp(name, FILES_HIDDEN)));
-    return name;
-}
-
-/* The file info of the member @a name (@a len bytes) of the open folder
- * @a fd (path in @a fs), its target for a symbolic link: what
- * apr_stat(FILES_FINFO) gives.  Where POSIX.1-2008 is there, fstatat()
- * relative to the open folder: the kernel then looks up one name, not
- * every segment of the path again, and that lookup is the largest single
- * cost of a listing (more than the whole 207 rendering).  mtime and ctime
- * get their microseconds as APR gives them: getetag must equal the ETag
- * of a GET. */
-static apr_status_t files_stat(apr_finfo_t *fi, files_dir *fd,
-                               files_path *fs, const char *name,
-                               apr_size_t len, apr_pool_t *p)
-{
-#ifdef FILES_STATAT
-    struct stat st;
-
-    if (fd->d) {
-        if (fstatat(dirfd(fd->d), name, &st, 0) != 0) {
-            return APR_FROM_OS_ERROR(errno);
-        }
-        memset(fi, 0, sizeof(*fi));
-        fi->pool = p;
-        fi->valid = FILES_FINFO;
-        fi->filetype = S_ISDIR(st.st_mode) ? APR_DIR
-                     : S_ISREG(st.st_mode) ? APR_REG : APR_UNKFILE;
-        fi->size = st.st_size;
-        fi->mtime = apr_time_from_sec(st.st_mtime)
-                    + st.st_mtim.tv_nsec / 1000;
-        fi->ctime = apr_time_from_sec(st.st_ctime)
-                    + st.st_ctim.tv_nsec / 1000;
-        return APR_SUCCESS;
-    }
-#else
-    (void)fd;
-#endif
-    return apr_stat(fi, files_path_member(fs, name, len, 0, p), FILES_FINFO,
-                    p);
-}
-
 /* Report the members of the folder @a fs (@a fs_len bytes), whose path
  * relative to the request-URI is @a rel (@a rel_len bytes: "" for the
  * request-URI itself, else ending in '/'), and with @a infinite their
@@ -404,17 +288,17 @@ static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
                        apr_pool_t *parent)
 {
     apr_pool_t *p;
-    files_dir dir;
+    files_list *list;
     files_path rel_path, fs_path;
-    apr_finfo_t fi;
+    const files_member *m;
     apr_status_t rv;
     files_types *types;
-    const char *name, *child_rel;
-    apr_size_t len;
-    int link, is_dir;
+    const char *child_rel;
+    int is_dir;
 
     apr_pool_create(&p, parent);
-    if ((rv = files_dir_open(&dir, fs, p)) != APR_SUCCESS) {
+    if ((rv = ms_files_list_open(&list, fs, ctx->io_uring, p))
+        != APR_SUCCESS) {
         /* not readable by httpd: the folder is listed, its members not */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, ctx->r,
                       "ms_files: cannot list %s", fs);
@@ -424,30 +308,27 @@ static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
     files_path_init(&rel_path, rel, rel_len, p);
     files_path_init(&fs_path, fs, fs_len, p);
     types = ctx->type_cache ? ms_files_types_make(p) : NULL;
-    while (!ctx->stop && (name = files_dir_next(&dir, &link)) != NULL) {
-        len = strlen(name);
-        /* the target of a symbolic link, as mod_dav_fs reports it; one
-         * that vanished (or dangles) since the read is skipped */
-        rv = files_stat(&fi, &dir, &fs_path, name, len, p);
-        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-            continue;
-        }
-        is_dir = fi.filetype == APR_DIR;
+    /* each member with the file info of its target, as mod_dav_fs
+     * reports a symbolic link; one that vanished (or dangles) since the
+     * read is not listed */
+    while (!ctx->stop && (m = ms_files_list_next(list, ctx->r)) != NULL) {
+        is_dir = m->fi.filetype == APR_DIR;
         child_rel = rel_path.len || is_dir
-                    ? files_path_member(&rel_path, name, len, is_dir, p)
-                    : name;
+                    ? files_path_member(&rel_path, m->name, m->len, is_dir,
+                                        p)
+                    : m->name;
         /* a link's type is its own: Options FollowSymLinks and
          * SymLinksIfOwnerMatch apply to it, not to its neighbours */
-        (void)ms_files_report(ctx, child_rel, name, &fi,
-                              link ? NULL : types);
+        (void)ms_files_report(ctx, child_rel, m->name, &m->fi,
+                              m->link ? NULL : types);
         /* not into links to folders: a link to ".." would never end */
-        if (infinite && is_dir && !link) {
-            files_walk(ctx, child_rel, rel_path.len + len + 1,
-                       files_path_member(&fs_path, name, len, 0, p),
-                       fs_path.len + len, infinite, p);
+        if (infinite && is_dir && !m->link) {
+            files_walk(ctx, child_rel, rel_path.len + m->len + 1,
+                       files_path_member(&fs_path, m->name, m->len, 0, p),
+                       fs_path.len + m->len, infinite, p);
         }
     }
-    apr_dir_close(dir.dir);
+    ms_files_list_close(list);
     apr_pool_destroy(p);
 }
 
@@ -478,28 +359,26 @@ static const char *files_name(apr_pool_t *p, const char *uri)
 static int files_index(request_rec *r)
 {
     apr_pool_t *scratch;
-    files_dir dir;
-    files_path base, fs;
-    apr_finfo_t fi;
+    files_list *list;
+    files_path base;
+    const files_member *m;
     apr_status_t rv;
-    const char *html, *name, *path;
-    apr_size_t len;
-    int link, is_dir;
+    const char *html, *path;
     files_conf *conf = ap_get_module_config(r->per_dir_config,
                                             &ms_files_module);
 
-    if ((rv = files_dir_open(&dir, r->filename, r->pool)) != APR_SUCCESS) {
+    if ((rv = ms_files_list_open(&list, r->filename, conf->io_uring != 0,
+                                 r->pool)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                       "ms_files: cannot list %s", r->filename);
         return HTTP_FORBIDDEN;
     }
     ap_set_content_type(r, "text/html; charset=utf-8");
     if (r->header_only) {        /* HEAD: the same headers, no listing */
-        apr_dir_close(dir.dir);
+        ms_files_list_close(list);
         return OK;
     }
     files_path_init(&base, r->uri, strlen(r->uri), r->pool);
-    files_path_init(&fs, r->filename, strlen(r->filename), r->pool);
 
     html = ap_escape_html2(r->pool, base.s, 0);
     ap_rvputs(r, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
@@ -510,24 +389,20 @@ static int files_index(request_rec *r)
         ap_rputs("<li><a href=\"../\">../</a></li>\n", r);
     }
     apr_pool_create(&scratch, r->pool);
-    while ((name = files_dir_next(&dir, &link)) != NULL) {
-        len = strlen(name);
-        /* as in the PROPFIND walk: a link's target, dangling ones left out */
-        rv = files_stat(&fi, &dir, &fs, name, len, scratch);
-        if (rv == APR_SUCCESS || rv == APR_INCOMPLETE) {
-            is_dir = fi.filetype == APR_DIR;
-            path = files_path_member(&base, name, len, is_dir, r->pool);
-            /* the href percent-encoded ("a b" -> a%20b, '#' and '?'
-             * too), then both it and the name HTML-escaped ('&', '<') */
-            ap_rvputs(r, "<li><a href=\"",
-                      ap_escape_html2(scratch, ap_escape_uri(scratch, path),
-                                      0),
-                      "\">", ap_escape_html2(scratch, name, 0),
-                      is_dir ? "/" : "", "</a></li>\n", NULL);
-        }
+    /* the same members a PROPFIND lists: dangling links left out */
+    while ((m = ms_files_list_next(list, r)) != NULL) {
+        int is_dir = m->fi.filetype == APR_DIR;
+
+        path = files_path_member(&base, m->name, m->len, is_dir, r->pool);
+        /* the href percent-encoded ("a b" -> a%20b, '#' and '?' too),
+         * then both it and the name HTML-escaped ('&', '<') */
+        ap_rvputs(r, "<li><a href=\"",
+                  ap_escape_html2(scratch, ap_escape_uri(scratch, path), 0),
+                  "\">", ap_escape_html2(scratch, m->name, 0),
+                  is_dir ? "/" : "", "</a></li>\n", NULL);
         apr_pool_clear(scratch);
     }
-    apr_dir_close(dir.dir);
+    ms_files_list_close(list);
     apr_pool_destroy(scratch);
     ap_rputs("</ul>\n</body></html>\n", r);
     return OK;
@@ -565,6 +440,7 @@ static int files_propfind(request_rec *r, const files_conf *conf)
         return rc;
     }
     ms_files_ctx_init(&ctx, r, pf, conf->type_cache != 0);   /* unset: On */
+    ctx.io_uring = conf->io_uring != 0;                        /* unset: On */
 
     /* 3. The request-URI's own response; a collection's href ends in '/'
      *    (asked for as "/files/dir", it is "/files/dir/": see
@@ -640,9 +516,16 @@ static int files_handler(request_rec *r)
     }
 }
 
+static void files_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    (void)s;
+    ms_files_list_child_init(pchild);
+}
+
 static void files_register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_child_init(files_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* before core's own translation (APR_HOOK_REALLY_LAST) */
     ap_hook_translate_name(files_translate, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(files_handler, NULL, NULL, APR_HOOK_MIDDLE);

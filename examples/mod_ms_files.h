@@ -3,7 +3,9 @@
  * mod_ms_files.h: what the two files of the mod_ms_files example share.
  *
  *   mod_ms_files.c     configuration, URL -> file, the handler, the walk
- *                      of a folder (reading it, one stat per member)
+ *                      of a folder
+ *   ms_files_list.c    a folder's members with their file info (read and
+ *                      stat'ed in batches, through io_uring on Linux)
  *   ms_files_props.c   one resource's response: which properties were
  *                      asked for, their values and how they are formatted
  *
@@ -53,12 +55,42 @@ typedef struct {
     unsigned int wanted;  /* FP() bits of the properties to report */
     int names_only;       /* propname: the module drops values anyway */
     int type_cache;       /* MsFilesTypeCache (see files_type_of()) */
+    int io_uring;         /* MsFilesIOUring (see ms_files_list.c) */
     int stop;             /* the module said stop (limit, client gone) */
     files_date modified[FILES_DATE_SLOTS];   /* getlastmodified, by second */
     files_date created[FILES_DATE_SLOTS];    /* creationdate, by second */
 #define FILES_NPROPS 9
     const ms_qname *qname[FILES_NPROPS];     /* the wanted names, checked */
 } files_ctx;
+
+/* A folder open for listing (ms_files_list.c), and one of its members:
+ * its name (@a len bytes, NUL-terminated), whether it is a symbolic link
+ * itself, and the file info (FILES_FINFO) of its target.  Valid until the
+ * next call. */
+typedef struct files_list files_list;
+typedef struct {
+    const char *name;
+    apr_size_t len;
+    int link;
+    apr_finfo_t fi;
+} files_member;
+
+/* Once per child: the threads' io_uring rings are kept under a key made
+ * in @a pchild. */
+FILES_LOCAL void ms_files_list_child_init(apr_pool_t *pchild);
+
+/* Open the folder @a fs for listing, in @a p; @a ring: stat the members
+ * through io_uring where the system allows (MsFilesIOUring). */
+FILES_LOCAL apr_status_t ms_files_list_open(files_list **l, const char *fs,
+                                            int ring, apr_pool_t *p);
+
+/* The next member, in directory order, NULL at the end.  ".", ".." and
+ * ".DAV" (mod_dav_fs' state folder) are never listed; nor are members
+ * that vanished since the read, or links whose target is not there. */
+FILES_LOCAL const files_member *ms_files_list_next(files_list *l,
+                                                   request_rec *r);
+
+FILES_LOCAL void ms_files_list_close(files_list *l);
 
 /* A folder's content-type cache (MsFilesTypeCache), in its pool @a p. */
 typedef struct files_types files_types;
