@@ -285,7 +285,7 @@ static const char *files_path_member(files_path *fp, const char *name,
  * would need to hold a whole folder. */
 static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
                        const char *fs, apr_size_t fs_len, int infinite,
-                       apr_pool_t *parent)
+                       int level, apr_pool_t *parent)
 {
     apr_pool_t *p;
     files_list *list;
@@ -297,8 +297,11 @@ static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
     int is_dir;
 
     apr_pool_create(&p, parent);
-    if ((rv = ms_files_list_open(&list, fs, ctx->io_uring, p))
-        != APR_SUCCESS) {
+    /* Depth infinity holds a batch per level: full ones for the first two,
+     * small ones below, so that a tree thousands of levels deep does not
+     * cost 28 KB a level */
+    if ((rv = ms_files_list_open(&list, fs, ctx->io_uring,
+                                 level < 2 ? 256 : 16, p)) != APR_SUCCESS) {
         /* not readable by httpd: the folder is listed, its members not */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, ctx->r,
                       "ms_files: cannot list %s", fs);
@@ -325,7 +328,7 @@ static void files_walk(files_ctx *ctx, const char *rel, apr_size_t rel_len,
         if (infinite && is_dir && !m->link) {
             files_walk(ctx, child_rel, rel_path.len + m->len + 1,
                        files_path_member(&fs_path, m->name, m->len, 0, p),
-                       fs_path.len + m->len, infinite, p);
+                       fs_path.len + m->len, infinite, level + 1, p);
         }
     }
     ms_files_list_close(list);
@@ -368,7 +371,7 @@ static int files_index(request_rec *r)
                                             &ms_files_module);
 
     if ((rv = ms_files_list_open(&list, r->filename, conf->io_uring != 0,
-                                 r->pool)) != APR_SUCCESS) {
+                                 256, r->pool)) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                       "ms_files: cannot list %s", r->filename);
         return HTTP_FORBIDDEN;
@@ -465,7 +468,7 @@ static int files_propfind(request_rec *r, const files_conf *conf)
     /* 4. Its members, for Depth 1 and infinity */
     if (!ctx.stop && fi.filetype == APR_DIR && pf->depth != 0) {
         files_walk(&ctx, "", 0, r->filename, strlen(r->filename),
-                   pf->depth == MS_DEPTH_INFINITY, r->pool);
+                   pf->depth == MS_DEPTH_INFINITY, 0, r->pool);
     }
 
     /* The module renders what is left and ends the document, also when

@@ -80,9 +80,12 @@ typedef struct {
 FILES_LOCAL void ms_files_list_child_init(apr_pool_t *pchild);
 
 /* Open the folder @a fs for listing, in @a p; @a ring: stat the members
- * through io_uring where the system allows (MsFilesIOUring). */
+ * through io_uring where the system allows (MsFilesIOUring); @a batch:
+ * members read and stat'ed together (at most 256; each costs about 110
+ * bytes of @a p while the folder is open). */
 FILES_LOCAL apr_status_t ms_files_list_open(files_list **l, const char *fs,
-                                            int ring, apr_pool_t *p);
+                                            int ring, unsigned int batch,
+                                            apr_pool_t *p);
 
 /* The next member, in directory order, NULL at the end.  ".", ".." and
  * ".DAV" (mod_dav_fs' state folder) are never listed; nor are members

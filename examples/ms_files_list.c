@@ -9,8 +9,10 @@
  * one name, not every segment of the path again.  On Linux, where the
  * kernel has io_uring (5.6 and later) and the administrator allows it
  * (MsFilesIOUring, default On), the members are read in batches of up to
- * FILES_BATCH names and stat'ed together: one io_uring_enter() for the
- * batch instead of one system call per member.  Each system call costs an
+ * FILES_BATCH names (the caller says how many: fewer for folders deep in
+ * a Depth infinity walk, whose batches are all held at once) and stat'ed
+ * together: one io_uring_enter() for the batch instead of one system call
+ * per member.  Each system call costs an
  * entry into the kernel and a return; in a virtual machine that is most of
  * a stat's cost (on the benchmark machine, a folder of 1,000 files:
  * 1.88 ms with fstatat(), 0.99 ms through the ring).
@@ -70,12 +72,12 @@
 APLOG_USE_MODULE(ms_files);
 
 #define FILES_HIDDEN   ".DAV"     /* mod_dav_fs' state folder */
-#define FILES_BATCH    256        /* members stat'ed together */
-#define FILES_NAMES    (16 * 1024) /* their names' bytes, at most */
+#define FILES_BATCH    256        /* members stat'ed together, at most */
+#define FILES_NAME_AVG 64         /* bytes of names per member of a batch */
 #define FILES_RING_MIN 8          /* fewer: fstatat() is as quick */
 
 /* One member of the batch: its name (in the batch's names) and what its
- * stat said, kept small (a batch is FILES_BATCH of them). */
+ * stat said, kept small (a batch is up to FILES_BATCH of them). */
 typedef struct {
     apr_uint32_t off;        /* of the name in names[] */
     apr_uint32_t len;
@@ -102,8 +104,10 @@ struct files_list {
     int carry_link;
     unsigned int n, next;    /* members in the batch, the next one out */
     apr_size_t names_len;
-    files_entry e[FILES_BATCH];
-    char names[FILES_NAMES];
+    unsigned int cap;        /* members per batch */
+    apr_size_t names_size;   /* cap * FILES_NAME_AVG bytes */
+    files_entry *e;          /* the batch's members */
+    char *names;             /* and their names, one after the other */
     files_member out;        /* what ms_files_list_next() hands out */
 };
 
@@ -353,7 +357,7 @@ void ms_files_list_child_init(apr_pool_t *pchild)
  */
 
 apr_status_t ms_files_list_open(files_list **lp, const char *fs, int ring,
-                                apr_pool_t *p)
+                                unsigned int batch, apr_pool_t *p)
 {
     files_list *l = apr_palloc(p, sizeof(*l));
     apr_size_t len = strlen(fs);
@@ -378,6 +382,13 @@ apr_status_t ms_files_list_open(files_list **lp, const char *fs, int ring,
     }
     l->path_len = len;
     l->ring = ring;
+    l->cap = batch < 1 ? 1 : batch > FILES_BATCH ? FILES_BATCH : batch;
+    l->names_size = (apr_size_t)l->cap * FILES_NAME_AVG;
+    if (l->names_size < 1024) {
+        l->names_size = 1024;   /* room for at least 3 names of NAME_MAX */
+    }
+    l->e = apr_palloc(p, l->cap * sizeof(*l->e));
+    l->names = apr_palloc(p, l->names_size);
     l->eof = 0;
     l->carry = NULL;
     l->n = l->next = 0;
@@ -485,7 +496,7 @@ static void list_fill(files_list *l, request_rec *r)
 
     l->n = l->next = 0;
     l->names_len = 0;
-    while (l->n < FILES_BATCH) {
+    while (l->n < l->cap) {
         if (l->carry) {      /* the name that did not fit last time */
             name = l->carry;
             link = l->carry_link;
@@ -499,10 +510,10 @@ static void list_fill(files_list *l, request_rec *r)
             continue;
         }
         len = strlen(name);
-        if (len + 1 > sizeof(l->names)) {
-            continue;        /* no system has names of 16 KB */
+        if (len + 1 > l->names_size) {
+            continue;        /* no system has names of 1 KB */
         }
-        if (len + 1 > sizeof(l->names) - l->names_len) {
+        if (len + 1 > l->names_size - l->names_len) {
             /* longer than NAME_MAX (255 on Linux), and no room left: it
              * opens the next batch */
             l->carry = apr_pstrmemdup(l->pool, name, len);
@@ -515,7 +526,7 @@ static void list_fill(files_list *l, request_rec *r)
         l->e[l->n].link = link;
         l->names_len += len + 1;
         l->n++;
-        if (l->names_len + 256 > sizeof(l->names)) {
+        if (l->names_len + 256 > l->names_size) {
             break;           /* a usual name might not fit */
         }
     }

@@ -79,7 +79,8 @@ make_path("$tree/sub/deeper");
 for my $i (1 .. 300) {
     file(sprintf('sub/s%03d.dat', $i), $i);
 }
-for my $i (1 .. 10) {
+# two levels down, Depth infinity reads 16 members a batch: 40 is three
+for my $i (1 .. 40) {
     file(sprintf('sub/deeper/d%02d', $i), 100 + $i);
 }
 # mod_dav_fs' state folder: never listed
