@@ -548,6 +548,21 @@ static void list_fill(files_list *l, request_rec *r)
         apr_threadkey_private_set(&ring_none, ring_key);
         ring = NULL;
     }
+    if (ring) {
+        unsigned int einval = 0;
+
+        for (i = 0; i < l->n; i++) {
+            einval += l->e[i].err == EINVAL;
+        }
+        if (einval == l->n && !ring_refused) {
+            /* a kernel with io_uring but without its statx (5.1 to 5.5):
+             * the batch is stat'ed again below, and no more rings */
+            ring_refused = 1;
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "ms_files: io_uring "
+                          "refused, folders are listed with one fstatat() "
+                          "per member (the kernel has no IORING_OP_STATX)");
+        }
+    }
     for (i = 0; i < l->n; i++) {
         if (!ring || !ring_take(ring, l, i)) {
             list_stat_one(l, i);
