@@ -11,7 +11,11 @@
 # the HTML index of GET too.  Then: where this kernel lets a process make an
 # io_uring, the server's children must have io_uring worker threads (the
 # rings are used, not silently bypassed); where it does not, the module
-# must say once, at level info, that it lists with fstatat().
+# must say once, at level info, that it lists with fstatat().  Last, a
+# private httpd started under a seccomp filter that refuses io_uring
+# (t/seccomp/ms_no_uring.c, as a container would) must list the same bytes
+# with MsFilesIOUring On, say once that io_uring was refused, and have no
+# io_uring thread.
 #
 # Locations: t/conf/ms_files.conf.in.  The tree is (re)created here, below
 # DocumentRoot/ms-batch/tree.
@@ -25,12 +29,16 @@ use File::Spec::Functions qw(catfile);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use HTTP::Date qw(time2str);
+use File::Temp qw(tempdir);
+use HTTP::Request;
+use IO::Socket::INET;
+use LWP::UserAgent;
 use POSIX ();
 use Time::HiRes qw(sleep);
 use URI::Escape qw(uri_unescape);
 use MSTest;
 
-plan tests => 25;
+plan tests => 33;
 
 my $ON  = '/ms-batch/';
 my $OFF = '/ms-batch-off/';
@@ -251,8 +259,9 @@ open my $ph, '<', $pidfile or die "cannot read $pidfile: $!";
 chomp(my $main = <$ph>);
 close $ph;
 
-# the comm of every thread of the server's children
+# the comm of every thread of the children of the process $main
 sub worker_threads {
+    my ($main) = @_;
     my @comm;
     for my $stat (glob '/proc/[0-9]*/stat') {
         open my $fh, '<', $stat or next;
@@ -274,14 +283,14 @@ sub worker_threads {
 if ($kernel_allows) {
     my @iou;
     for (1 .. 40) {
-        @iou = grep { /^iou-wrk/ } worker_threads();
+        @iou = grep { /^iou-wrk/ } worker_threads($main);
         last if @iou;
         propfind($ON, 1);
         sleep 0.05;
     }
     ok(scalar @iou, 'io_uring allowed here: the children have io_uring worker '
                     . 'threads after listings with MsFilesIOUring On')
-        or diag('threads of the children: ' . join ' ', worker_threads());
+        or diag('threads of the children: ' . join ' ', worker_threads($main));
     my @refused = grep { /io_uring refused/ } ms_log_since($mark);
     ok(!@refused, 'and no "io_uring refused" line') or diag(join "\n", @refused);
 }
@@ -297,3 +306,101 @@ else {
     ok(@said && !@twice, 'said once per child process, not once per listing')
         or diag("lines per pid: " . join ' ', map { "$_=$per_pid{$_}" } sort keys %per_pid);
 }
+
+# ------------------------------------------------------------ refused by seccomp
+# A private httpd (one event child) with the module and the example, the
+# tree at /b/ with MsFilesIOUring On (its default), started through
+# ms_no_uring: io_uring_setup() fails with EPERM in it and its children.
+my $vars = Apache::Test::vars();
+my $tmp  = tempdir(CLEANUP => 1);
+chmod 0755, $tmp;
+my $wrap = "$tmp/ms_no_uring";
+my $cc = `gcc -Wall -Wextra -Werror -o '$wrap' '$FindBin::Bin/seccomp/ms_no_uring.c' 2>&1`;
+ok($? == 0 && -x $wrap, 'ms_no_uring.c builds') or diag($cc);
+
+my $port = do {
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                  Proto => 'tcp', Listen => 1) or die "no port: $!";
+    my $p = $s->sockport;
+    close $s;
+    $p;
+};
+my $conf = "$tmp/httpd.conf";
+my $lib  = $vars->{ms_libexecdir};
+open my $ch, '>', $conf or die "$conf: $!";
+print $ch <<"CONF";
+ServerRoot "$tmp"
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1:$port
+PidFile "$tmp/httpd.pid"
+DefaultRuntimeDir "$tmp"
+ErrorLog "$tmp/error_log"
+LogLevel info
+User "$vars->{user}"
+Group "$vars->{group}"
+LoadModule mpm_event_module "$lib/mod_mpm_event.so"
+<IfModule !unixd_module>
+    LoadModule unixd_module "$lib/mod_unixd.so"
+</IfModule>
+<IfModule !authz_core_module>
+    LoadModule authz_core_module "$lib/mod_authz_core.so"
+</IfModule>
+LoadModule multistatus_module "$vars->{src_dir}/mod_multistatus.so"
+LoadModule ms_files_module "$vars->{ms_examples_dir}/mod_ms_files.so"
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 4
+MaxRequestWorkers 4
+<Directory "$tree">
+    Require all granted
+</Directory>
+<Location /b/>
+    SetHandler ms-files
+    MsFilesRoot "$tree"
+    MultiStatusDepthInfinity On
+</Location>
+CONF
+close $ch;
+system($wrap, $vars->{httpd}, '-f', $conf, '-k', 'start');
+my $ppid;
+for (1 .. 100) {
+    if (open my $pf, '<', "$tmp/httpd.pid") {
+        chomp($ppid = <$pf> // '');
+        close $pf;
+        last if $ppid && IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port");
+    }
+    sleep 0.1;
+}
+ok($ppid && kill(0, $ppid), "the private httpd runs under the filter (port $port)")
+    or diag(`cat '$tmp/error_log' 2>&1`);
+
+my $ua = LWP::UserAgent->new(timeout => 30);
+for my $depth (1, 'infinity') {
+    my $req = HTTP::Request->new(PROPFIND => "http://127.0.0.1:$port/b/",
+                                 [ Depth => $depth, 'Content-Type' => 'application/xml' ],
+                                 $PROPS);
+    my $res = $ua->request($req);
+    my $off = propfind($OFF, $depth)->content;
+    (my $as_off = $res->content) =~ s{/b/}{$OFF}g;
+    ok($res->code == 207 && length($off) > 1000 && $as_off eq $off,
+       "refused: Depth $depth, the same body as MsFilesIOUring Off")
+        or diag('status ' . $res->code . ', ' . length($res->content) . ' bytes against '
+                . length($off));
+}
+
+my @log = do { open my $lf, '<', "$tmp/error_log" or die $!; <$lf> };
+my @said = grep { /\[ms_files:info\].*io_uring refused, folders are listed with one fstatat\(\) per member/ } @log;
+is(scalar @said, 1, 'refused: said once, at level info, for several listings')
+    or diag(@log);
+my @bad = grep { /\[(?:\w+:)?(?:warn|error|crit|alert|emerg)\]/ } @log;
+ok(!@bad, 'refused: nothing at warn or worse') or diag(@bad);
+my @iou = grep { /^iou-wrk/ } worker_threads($ppid);
+ok(!@iou && scalar(worker_threads($ppid)) > 0,
+   'refused: the child has threads, none of them io_uring workers');
+
+kill 'TERM', $ppid if $ppid;
+for (1 .. 100) {
+    last unless $ppid && kill 0, $ppid;
+    sleep 0.1;
+}
+ok(!($ppid && kill 0, $ppid), 'the private httpd stopped');
