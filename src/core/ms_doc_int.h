@@ -24,6 +24,7 @@
 #ifndef MS_DOC_INT_H
 #define MS_DOC_INT_H
 
+#include <stddef.h>              /* offsetof */
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,13 +113,17 @@ typedef struct ms_propstat {
 } ms_propstat;
 
 struct ms_response {
+    /* set by whoever makes a response (response_new() and its two
+     * callers in ms_model.c) ... */
     ms_doc *doc;
     ms_block *blocks;           /* the arena; this struct is in the first */
     ms_block *cur;              /* the block allocations come from */
-    ms_response *prev, *next;   /* open responses, in open order */
     const char *href;           /* URI form, not XML-escaped */
     apr_size_t href_len;
     apr_size_t href_xml_len;
+    apr_size_t seq;             /* order of opening (ms_doc.opened) */
+    /* ... the rest starts zeroed (MS_RESPONSE_ZEROED) */
+    ms_response *prev, *next;   /* open responses, in open order */
     const char *path;           /* decoded path, or NULL (made on demand) */
     int path_done;
     int status;                 /* 0: propstat form (or nothing yet) */
@@ -132,8 +137,8 @@ struct ms_response {
                                  * clear bit means "not there", no scan */
     int hidden;
     int is_base;                /* the request-URI's own response */
-    apr_size_t seq;             /* order of opening (ms_doc.opened) */
 };
+#define MS_RESPONSE_ZEROED offsetof(ms_response, prev)
 
 /* A status-form result of ms_add_status that nobody holds a handle to: a
  * compact record (header, then the href) in the document's light store,
@@ -227,7 +232,14 @@ struct ms_doc {
 
     char *scratch;              /* reused for href building */
     apr_size_t scratch_cap;
+    /* the last href built by ms_href_build(): its text (in the scratch
+     * buffer), length, length once XML-escaped, and whether it is a member
+     * below the request-URI (a clean relative path: never the same
+     * resource) */
+    const char *href_out;
+    apr_size_t href_out_len;
     apr_size_t href_xml_len;    /* of the last href built (ms_href_build) */
+    int href_member;
     apr_size_t origin_amps, base_amps;  /* their '&' (ms_href_base) */
 
     int preparing;              /* inside a prepare hook (+1 each), or the
@@ -345,11 +357,12 @@ ms_qn *ms_qn_get(ms_doc *doc, const char *ns, const char *name,
 /* ms_href.c (the document-aware part; ms_href.h has the primitives)  */
 
 /* Build the href of @a path (a decoded path, or an encoded href when
- * @a encoded) in the document's scratch buffer; on success *href points
- * into it (valid until the next call) and doc->href_xml_len is its length
- * once XML-escaped.  Returns a message on refusal. */
-const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
-                          const char **href, apr_size_t *href_len);
+ * @a encoded) in the document's scratch buffer; on success doc->href_out
+ * points into it (valid until the next call), with doc->href_out_len,
+ * doc->href_xml_len and doc->href_member.  (In the document, not in
+ * out-parameters: a local whose address is taken costs the hot caller a
+ * stack-protector check.)  Returns a message on refusal. */
+const char *ms_href_build(ms_doc *doc, const char *path, int encoded);
 
 /* Do two hrefs name the same resource (a collection's trailing slash
  * being optional)? */

@@ -47,8 +47,7 @@ apr_status_t ms_doc_set_status(ms_response *resp, int status)
 apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
 {
     ms_doc *doc = resp->doc;
-    const char *href, *bad;
-    apr_size_t len;
+    const char *bad;
     apr_status_t rv = ms_model_resp_usable(resp, 0);
 
     if (rv)
@@ -60,12 +59,12 @@ apr_status_t ms_doc_set_location(ms_response *resp, const char *path)
     if (!path || !*path)
         return ms_model_refuse(doc, MS_EINVAL, resp->href,
                                "an empty location");
-    bad = ms_href_build(doc, path, 0, &href, &len);
+    bad = ms_href_build(doc, path, 0);
     if (bad)
         return ms_model_refuse(doc, MS_EINVAL, resp->href,
                                "location refused: %s", bad);
-    resp->location = ms_model_strdup(resp, href, len);
-    resp->location_len = len;
+    resp->location = ms_model_strdup(resp, doc->href_out, doc->href_out_len);
+    resp->location_len = doc->href_out_len;
     return APR_SUCCESS;
 }
 

@@ -315,8 +315,7 @@ static char *encode_clean(char *dst, const char *path, apr_size_t len,
 /* The fast path of ms_href_build(): an unescaped path without anything to
  * normalize, appended to the (normalized) base when relative.  0 when the
  * path needs normalizing after all. */
-static int build_clean(ms_doc *doc, const char *path, apr_size_t len,
-                       const char **href, apr_size_t *href_len)
+static int build_clean(ms_doc *doc, const char *path, apr_size_t len)
 {
     int rel = path[0] != '/';
     int slash = rel && doc->base_norm[doc->base_norm_len - 1] != '/';
@@ -339,14 +338,15 @@ static int build_clean(ms_doc *doc, const char *path, apr_size_t len,
     if (!e)
         return 0;
     *e = '\0';
-    *href = h;
-    *href_len = (apr_size_t)(e - h);
-    doc->href_xml_len = *href_len + 4 * (amps + extra);
+    doc->href_out = h;
+    doc->href_out_len = (apr_size_t)(e - h);
+    doc->href_xml_len = doc->href_out_len + 4 * (amps + extra);
+    /* a clean relative path adds a segment to the request-URI */
+    doc->href_member = rel;
     return 1;
 }
 
-const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
-                              const char **href, apr_size_t *href_len)
+const char *ms_href_build(ms_doc *doc, const char *path, int encoded)
 {
     apr_size_t len = strlen(path), n, blen, qlen = 0;
     const char *query = NULL, *base;
@@ -381,7 +381,7 @@ const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
         blen = doc->base_enc_len;
     }
     else {
-        if (build_clean(doc, path, len, href, href_len))
+        if (build_clean(doc, path, len))
             return NULL;
         base = doc->base_norm;
         blen = doc->base_norm_len;
@@ -417,9 +417,10 @@ const char *ms_href_build(ms_doc *doc, const char *path, int encoded,
         e = ms_href_path_to(e, s, n);
     }
     *e = '\0';
-    *href = h;
-    *href_len = (apr_size_t)(e - h);
-    doc->href_xml_len = ms_href_xml_len(h, *href_len);
+    doc->href_out = h;
+    doc->href_out_len = (apr_size_t)(e - h);
+    doc->href_xml_len = ms_href_xml_len(h, doc->href_out_len);
+    doc->href_member = 0;       /* normalized: it may be the base itself */
     return NULL;
 }
 

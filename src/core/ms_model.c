@@ -115,7 +115,9 @@ static APR_INLINE ms_response *response_new(ms_doc *doc)
     b->next = NULL;
     b->used = ALIGN(sizeof(ms_response));
     resp = (ms_response *)((char *)b + BLOCK_HDR);
-    memset(resp, 0, sizeof(*resp));
+    /* the fields before MS_RESPONSE_ZEROED are the callers' to set */
+    memset((char *)resp + MS_RESPONSE_ZEROED, 0,
+           sizeof(*resp) - MS_RESPONSE_ZEROED);
     resp->doc = doc;
     resp->blocks = b;
     resp->cur = b;
@@ -459,9 +461,11 @@ static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
     if (!path || !*path)
         return ms_model_refuse(doc, MS_EINVAL, NULL, "%s href",
                                path ? "an empty" : "a NULL");
-    bad = ms_href_build(doc, path, encoded, &href, &href_len);
+    bad = ms_href_build(doc, path, encoded);
     if (bad)
         return ms_model_refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
+    href = doc->href_out;
+    href_len = doc->href_out_len;
     resp = find_open(doc, href, href_len);
     if (!resp && doc->open_by_href && doc->llive) {
         /* light records exist only with the index (light_add makes it):
@@ -494,8 +498,10 @@ static APR_INLINE apr_status_t open_ex(ms_doc *doc, const char *path,
     resp->href_len = href_len;
     resp->href_xml_len = doc->href_xml_len;
     /* the decoded path is made on demand (hooks ask for it, few do) */
-    resp->is_base = ms_href_same_resource(href, href_len, doc->base_href,
-                                          doc->base_href_len);
+    /* a member below the request-URI cannot be it: no compare */
+    resp->is_base = !doc->href_member
+                    && ms_href_same_resource(href, href_len, doc->base_href,
+                                             doc->base_href_len);
     resp->seq = doc->opened++;
     resp->prev = doc->open_last;
     if (doc->open_last)
@@ -594,9 +600,11 @@ apr_status_t ms_doc_add_status(ms_doc *doc, const char *path, int status,
     if (!path || !*path)
         return ms_model_refuse(doc, MS_EINVAL, NULL, "%s href",
                                path ? "an empty" : "a NULL");
-    bad = ms_href_build(doc, path, 0, &href, &href_len);
+    bad = ms_href_build(doc, path, 0);
     if (bad)
         return ms_model_refuse(doc, MS_EINVAL, path, "href refused: %s", bad);
+    href = doc->href_out;
+    href_len = doc->href_out_len;
     /* not open as a full response: the compact record (no handle) */
     if (!find_open(doc, href, href_len) && href_len < 65536) {
         if (!ms_status_ok(status))
