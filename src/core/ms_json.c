@@ -95,9 +95,11 @@ static APR_INLINE int block_is_plain(const unsigned char *p)
 }
 #endif
 
-/* Decode the XML reference at s (one of those the model writes); its
- * length in *n and the character in *ch.  0 when it is not one. */
-static int xml_ref(const char *s, apr_size_t len, apr_size_t *n, char *ch)
+/* Decode the XML reference at s (one of those the model writes): its
+ * length in the bits above 8 and the character in the low 8; 0 when it is
+ * not one.  (One return value, no out-parameters: put_str() then takes
+ * no local's address and needs no stack-protector check.) */
+static apr_size_t xml_ref(const char *s, apr_size_t len)
 {
     static const struct { const char *ref; apr_size_t len; char ch; } refs[] = {
         { "&amp;", 5, '&' }, { "&lt;", 4, '<' }, { "&gt;", 4, '>' },
@@ -107,18 +109,24 @@ static int xml_ref(const char *s, apr_size_t len, apr_size_t *n, char *ch)
     apr_size_t i;
 
     for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
-        if (len >= refs[i].len && memcmp(s, refs[i].ref, refs[i].len) == 0) {
-            *n = refs[i].len;
-            *ch = refs[i].ch;
-            return 1;
-        }
+        if (len >= refs[i].len && memcmp(s, refs[i].ref, refs[i].len) == 0)
+            return refs[i].len << 8 | (unsigned char)refs[i].ch;
     }
     return 0;
 }
 
-/* The JSON form of one character @a c: its escape in @a buf; returns its
- * length. */
-static apr_size_t json_char(unsigned char c, char *buf)
+/* The length of the JSON form of the byte @a c (not 0xE2's sequences). */
+static APR_INLINE apr_size_t json_char_len(unsigned char c)
+{
+    if (c >= 0x20)
+        return c == '"' || c == '\\' ? 2 : 1;
+    return c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f'
+           ? 2 : 6;
+}
+
+/* The JSON form of one character @a c, written at @a buf (room for
+ * json_char_len(c) bytes). */
+static void json_char(unsigned char c, char *buf)
 {
     static const char hex[] = "0123456789abcdef";
     char e = 0;
@@ -139,26 +147,20 @@ static apr_size_t json_char(unsigned char c, char *buf)
             buf[3] = '0';
             buf[4] = hex[c >> 4];
             buf[5] = hex[c & 15];
-            return 6;
+            return;
         }
         buf[0] = (char)c;
-        return 1;
+        return;
     }
     buf[0] = '\\';
     buf[1] = e;
-    return 2;
 }
 
-/* Write @a s as the inside of a JSON string; @a xml: it is XML-escaped
- * text (references are decoded first).  Counts when it does not fit.
- * Most strings (hrefs, names, plain values) need nothing: one scan, one
- * copy. */
-static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
+/* The first byte at or after @a u that needs a look (or @a e): sixteen,
+ * then eight bytes at a time. */
+static APR_INLINE const unsigned char *skip_plain(const unsigned char *u,
+                                                 const unsigned char *e)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    const unsigned char *e = u + len;
-    const char *end = s + len, *run = s;
-
 #if defined(__SSE2__)
     while (e - u >= 16 && block_is_plain(u))
         u += 16;
@@ -172,69 +174,116 @@ static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
     }
     while (u < e && !special[*u])
         u++;
-    if (u == e) {
-        put(w, s, len);
-        return;
-    }
-    s = (const char *)u;
-    for (;;) {
-        const unsigned char *v;
-        unsigned char c;
-        char buf[8];
-        apr_size_t n, used = 1;
-        char ch;
+    return u;
+}
 
-        /* s is at a byte that needs a look */
-        put(w, run, (apr_size_t)(s - run));
-        c = (unsigned char)*s;
-        if (c == '&' && xml && xml_ref(s, (apr_size_t)(end - s), &used, &ch)) {
-            n = json_char((unsigned char)ch, buf);
+/* Write @a s as the inside of a JSON string; @a xml: it is XML-escaped
+ * text (references are decoded first).  Counts when it does not fit.
+ * The slow path of put_text(): runs of plain bytes copied whole, the
+ * bytes between them escaped one by one. */
+static void put_str(ms_writer *w, const char *s, apr_size_t len, int xml)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *e = u + len;
+
+    for (;;) {
+        const unsigned char *run = u;
+        unsigned char c;
+        apr_size_t ref;
+
+        u = skip_plain(u, e);
+        put(w, (const char *)run, (apr_size_t)(u - run));
+        if (u == e)
+            return;
+        c = *u;
+        if (c == '&' && xml && (ref = xml_ref((const char *)u,
+                                              (apr_size_t)(e - u))) != 0) {
+            c = (unsigned char)(ref & 0xFF);
+            u += ref >> 8;
         }
-        else if (c == 0xE2 && end - s >= 3 && (unsigned char)s[1] == 0x80
-                 && ((unsigned char)s[2] == 0xA8
-                     || (unsigned char)s[2] == 0xA9)) {
-            buf[0] = '\\';
-            buf[1] = 'u';
-            buf[2] = '2';
-            buf[3] = '0';
-            buf[4] = '2';
-            buf[5] = (unsigned char)s[2] == 0xA8 ? '8' : '9';
-            n = 6;
-            used = 3;
+        else if (c == 0xE2 && e - u >= 3 && u[1] == 0x80
+                 && (u[2] == 0xA8 || u[2] == 0xA9)) {
+            put(w, u[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            u += 3;
+            continue;
         }
         else {
-            n = json_char(c, buf);
+            u++;
         }
-        if (room(w, n)) {       /* (not put(): its wide copies of short
-                                 * strings would read past buf) */
-            memcpy(w->p, buf, n);
-            w->p += n;
+        {
+            apr_size_t n = json_char_len(c);
+
+            if (room(w, n)) {
+                json_char(c, w->p);
+                w->p += n;
+            }
+            w->n += n;
         }
-        w->n += n;
-        s += used;
-        run = s;
-        /* the next run of plain bytes, eight at a time */
-        v = (const unsigned char *)s;
-        while (e - v >= 8) {
-            apr_uint64_t x;
-            memcpy(&x, v, 8);
-            if (!word_is_plain(x))
-                break;
-            v += 8;
-        }
-        while (v < e && !special[*v])
-            v++;
-        s = (const char *)v;
-        if (s == end)
-            break;
     }
-    put(w, run, (apr_size_t)(s - run));
+}
+
+/* No byte of these eight that needs a look, nor any byte >= 0x80 (the
+ * fast path below is for plain ASCII). */
+static APR_INLINE int word_is_ascii(apr_uint64_t x)
+{
+    return !((((x) - ONES * 0x20) & ~(x) & HIGHS) | (x & HIGHS)
+             | HAS_BYTE(x, '"') | HAS_BYTE(x, '\\') | HAS_BYTE(x, '&'));
+}
+
+/* put_str() for the common case, inline: plain ASCII (nearly every
+ * value, name and href) is checked in a few overlapping words and copied
+ * at once; anything else goes to put_str(). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static APR_INLINE void put_text(ms_writer *w, const char *s, apr_size_t len,
+                                int xml)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int plain = 1;
+
+    if (len >= 16) {
+#if defined(__SSE2__)
+        apr_size_t i;
+
+        for (i = 0; plain && i + 16 <= len; i += 16)
+            plain = block_is_plain(u + i);
+        if (plain && i < len)
+            plain = block_is_plain(u + len - 16);
+#else
+        plain = 0;
+#endif
+    }
+    else if (len >= 8) {
+        apr_uint64_t a, b;
+
+        memcpy(&a, u, 8);
+        memcpy(&b, u + len - 8, 8);
+        plain = word_is_ascii(a) && word_is_ascii(b);
+    }
+    else if (len >= 4) {
+        apr_uint32_t a, b;
+
+        memcpy(&a, u, 4);
+        memcpy(&b, u + len - 4, 4);
+        plain = word_is_ascii(((apr_uint64_t)a << 32) | b);
+    }
+    else {
+        apr_size_t i;
+
+        for (i = 0; i < len; i++)
+            plain &= u[i] >= 0x20 && u[i] < 0x80 && !special[u[i]];
+    }
+    if (plain)
+        put(w, s, len);
+    else
+        put_str(w, s, len, xml);
 }
 
 static void put_qstr(ms_writer *w, const char *s, apr_size_t len, int xml)
 {
     PUTS(w, "\"");
-    put_str(w, s, len, xml);
+    put_text(w, s, len, xml);
     PUTS(w, "\"");
 }
 
@@ -252,9 +301,9 @@ static void put_status(ms_writer *w, int status)
  * document (the same few names repeat on every response), followed in
  * the same string by ,"value":" (@a value: written too, for a text value
  * without a language: one copy instead of two). */
-static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn, int value)
+static void prop_json_make(ms_doc *doc, ms_qn *qn)
 {
-    if (!qn->json) {
+    {
         ms_writer m = { NULL, NULL, 0 };
         char *buf;
         int pass;
@@ -273,6 +322,13 @@ static void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn, int value)
             }
         }
     }
+}
+
+static APR_INLINE void put_prop_start(ms_writer *w, ms_doc *doc, ms_qn *qn,
+                                      int value)
+{
+    if (!qn->json)
+        prop_json_make(doc, qn);
     put(w, qn->json, value ? qn->json_len : qn->json_len - VALUE_OPEN_LEN);
 }
 
@@ -366,7 +422,7 @@ void ms_json_response(ms_writer *w, const ms_response *resp, int comma)
                 if (p->kind == MS_VALUE_TEXT && !p->lang) {
                     /* {"namespace":..,"name":..,"value":" in one copy */
                     put_prop_start(w, resp->doc, p->qn, 1);
-                    put_str(w, p->value ? p->value : "", p->value_len, 1);
+                    put_text(w, p->value ? p->value : "", p->value_len, 1);
                     PUTS(w, "\"}");
                     continue;
                 }
