@@ -38,6 +38,7 @@
 #include "httpd.h"
 #include "http_log.h"
 
+#include "apr_atomic.h"
 #include "apr_strings.h"
 #include "apr_thread_proc.h"
 #include "apr_portable.h"
@@ -130,7 +131,19 @@ typedef struct {
 
 static apr_threadkey_t *ring_key;   /* the thread's files_ring */
 static files_ring ring_none;        /* "none for this thread" */
-static volatile int ring_refused;   /* the kernel said no: said once */
+static volatile apr_uint32_t ring_refused;  /* the kernel said no */
+
+/* The kernel refuses io_uring (its answer is the same for every thread):
+ * no more rings in this child, and one line saying so, however many
+ * threads find out at once. */
+static void ring_refuse(request_rec *r, int err, const char *why)
+{
+    if (apr_atomic_cas32(&ring_refused, 1, 0) == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, APR_FROM_OS_ERROR(err), r,
+                      "ms_files: io_uring refused, folders are listed with "
+                      "one fstatat() per member%s", why);
+    }
+}
 
 static void ring_free(files_ring *ring)
 {
@@ -237,15 +250,9 @@ static files_ring *ring_of_thread(request_rec *r)
     if (!ring) {
         int err = errno;
 
-        /* the kernel's answer is the same for every thread */
         if (err == ENOSYS || err == EPERM || err == EACCES
             || err == EINVAL) {
-            if (!ring_refused) {
-                ring_refused = 1;
-                ap_log_rerror(APLOG_MARK, APLOG_INFO, APR_FROM_OS_ERROR(err),
-                              r, "ms_files: io_uring refused, folders are "
-                              "listed with one fstatat() per member");
-            }
+            ring_refuse(r, err, "");
         }
         else {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, APR_FROM_OS_ERROR(err), r,
@@ -548,19 +555,16 @@ static void list_fill(files_list *l, request_rec *r)
         apr_threadkey_private_set(&ring_none, ring_key);
         ring = NULL;
     }
-    if (ring) {
+    if (ring && l->e[0].err == EINVAL) {
         unsigned int einval = 0;
 
         for (i = 0; i < l->n; i++) {
             einval += l->e[i].err == EINVAL;
         }
-        if (einval == l->n && !ring_refused) {
+        if (einval == l->n) {
             /* a kernel with io_uring but without its statx (5.1 to 5.5):
              * the batch is stat'ed again below, and no more rings */
-            ring_refused = 1;
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "ms_files: io_uring "
-                          "refused, folders are listed with one fstatat() "
-                          "per member (the kernel has no IORING_OP_STATX)");
+            ring_refuse(r, EINVAL, " (the kernel has no IORING_OP_STATX)");
         }
     }
     for (i = 0; i < l->n; i++) {
